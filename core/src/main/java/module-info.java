@@ -1,0 +1,12 @@
+/** Off-heap tensors, the Backend interface with its single validation point {@code Ops}, and the backends. */
+module org.glm4j.core {
+    requires transitive org.glm4j.bindings;
+    requires jdk.incubator.vector;
+
+    exports org.glm4j.core.tensor;
+    exports org.glm4j.core.backend;
+    exports org.glm4j.core.backend.jvm;
+
+    uses org.glm4j.core.backend.BackendProvider;
+    provides org.glm4j.core.backend.BackendProvider with org.glm4j.core.backend.jvm.JvmBackendProvider;
+}

@@ -1,0 +1,7 @@
+/**
+ * The GLM-4.1V model: vision tower, projector, text decoder, preprocessing and generation over {@code core}.
+ * Packages are exported as they land (see model/README.md).
+ */
+module org.glm4j.model {
+    requires transitive org.glm4j.core;
+}
