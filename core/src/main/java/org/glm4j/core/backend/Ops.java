@@ -45,6 +45,7 @@ public final class Ops {
         if (dst.dtype() != src.dtype()) fail(op, "dst " + dst + " and src " + src + " differ in dtype; use convert");
         sameShape(op, "dst", dst, "src", src);
         noPartialOverlap(op, dst, "src", src);
+        supported(Op.COPY, src.dtype(), op);
         if (!dst.equals(src)) run(op, () -> "dst=" + dst + ", src=" + src, () -> backend.copy(dst, src));
     }
 
@@ -61,6 +62,7 @@ public final class Ops {
         lastContiguous(op, "out", out);
         lastContiguous(op, "x", x);
         noOverlapUnlessSame(op, out, "x", x);
+        supported(Op.CONVERT, out.dtype(), op);
         run(op, () -> "out=" + out + ", x=" + x, () -> backend.convert(out, x));
     }
 
@@ -99,6 +101,7 @@ public final class Ops {
         }
         noOverlap(op, out, "x", x);
         noOverlap(op, out, "w", w);
+        supported(Op.MATMUL, w.dtype(), op);
         run(op, () -> "out=" + out + ", x=" + x + ", w=" + w + (bias == null ? "" : ", bias=" + bias),
                 () -> backend.matmul(out, x, w, bias));
     }
@@ -147,6 +150,7 @@ public final class Ops {
         }
         noOverlap(op, out, "x", x);
         noOverlap(op, out, "w", w);
+        supported(Op.CONV, w.dtype(), op);
         run(op, () -> "out=" + out + ", x=" + x + ", w=" + w + ", " + spec, () -> backend.conv(out, x, w, bias, spec));
     }
 
@@ -165,6 +169,7 @@ public final class Ops {
         rowOp(op, out, x);
         vector(op, "weight", weight, x);
         epsilon(op, eps);
+        supported(Op.RMS_NORM, out.dtype(), op);
         run(op, () -> "out=" + out + ", x=" + x + ", weight=" + weight, () -> backend.rmsNorm(out, x, weight, eps));
     }
 
@@ -181,6 +186,7 @@ public final class Ops {
         vector(op, "weight", weight, x);
         vector(op, "bias", bias, x);
         epsilon(op, eps);
+        supported(Op.LAYER_NORM, out.dtype(), op);
         run(op, () -> "out=" + out + ", x=" + x + ", weight=" + weight + ", bias=" + bias,
                 () -> backend.layerNorm(out, x, weight, bias, eps));
     }
@@ -214,6 +220,7 @@ public final class Ops {
         rows(op, "sin", sin);
         noOverlap(op, qk, "cos", cos);
         noOverlap(op, qk, "sin", sin);
+        supported(Op.ROPE, qk.dtype(), op);
         run(op, () -> "qk=" + qk + ", cos=" + cos + ", " + spec, () -> backend.rope(qk, cos, sin, spec));
     }
 
@@ -247,6 +254,7 @@ public final class Ops {
         noOverlap(op, out, "q", q);
         noOverlap(op, out, "k", k);
         noOverlap(op, out, "v", v);
+        supported(Op.ATTENTION, q.dtype(), op);
         run(op, () -> "out=" + out + ", q=" + q + ", k=" + k + ", v=" + v + ", " + spec,
                 () -> backend.attention(out, q, k, v, spec));
     }
@@ -273,6 +281,7 @@ public final class Ops {
         if (out.rowCount() != gateUp.rowCount() || out.dim(-1) * 2L != gateUp.dim(-1))
             fail(op, "out " + out + " must be gateUp " + gateUp + " with half the last dimension");
         noOverlap(op, out, "gateUp", gateUp);
+        supported(Op.SWIGLU, out.dtype(), op);
         run(op, () -> "out=" + out + ", gateUp=" + gateUp, () -> backend.swiglu(out, gateUp));
     }
 
@@ -286,6 +295,7 @@ public final class Ops {
     public void unary(Tensor out, Tensor x, Unary fn) {
         String op = "unary " + fn;
         rowOp(op, out, x);
+        supported(Op.UNARY, out.dtype(), op);
         run(op, () -> "out=" + out + ", x=" + x, () -> backend.unary(out, x, fn));
     }
 
@@ -310,6 +320,7 @@ public final class Ops {
         if (!b.shape().equals(a.shape()) && !broadcast)
             fail(op, "b " + b + " must have a's shape " + a.shape() + " or be one row of " + a.dim(-1));
         noOverlapUnlessSame(op, out, "b", b);
+        supported(Op.BINARY, out.dtype(), op);
         run(op, () -> "out=" + out + ", a=" + a + ", b=" + b, () -> backend.binary(out, a, b, fn));
     }
 
@@ -329,6 +340,7 @@ public final class Ops {
     public void softmax(Tensor out, Tensor x) {
         String op = "softmax";
         rowOp(op, out, x);
+        supported(Op.SOFTMAX, out.dtype(), op);
         run(op, () -> "out=" + out + ", x=" + x, () -> backend.softmax(out, x));
     }
 
@@ -364,6 +376,7 @@ public final class Ops {
             }
         }
         noOverlap(op, out, "table", table);
+        supported(Op.EMBEDDING, out.dtype(), op);
         run(op, () -> "out=" + out + ", table=" + table + ", ids=" + ids, () -> backend.embedding(out, table, ids));
     }
 
@@ -388,6 +401,7 @@ public final class Ops {
             fail(op, "out " + out + " must be [" + points.dim(0) + "," + table.dim(1) + "]");
         noOverlap(op, out, "table", table);
         noOverlap(op, out, "points", points);
+        supported(Op.RESAMPLE_POSITIONS, out.dtype(), op);
         run(op, () -> "out=" + out + ", table=" + table + ", points=" + points,
                 () -> backend.resamplePositions(out, table, points, tableHeight, tableWidth));
     }
@@ -405,6 +419,7 @@ public final class Ops {
         for (int id : spec.penalizedIds())
             if (id < 0 || id >= logits.dim(-1))
                 fail(op, "penalized id " + id + " is outside the vocabulary of " + logits.dim(-1));
+        supported(Op.SAMPLE, logits.dtype(), op);
         run(op, () -> "ids=" + ids + ", logits=" + logits + ", " + spec, () -> backend.sample(ids, logits, spec));
     }
 
@@ -424,6 +439,12 @@ public final class Ops {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < k.length; i++) sb.append(i == 0 ? "" : ",").append(k[i]);
         return sb.toString();
+    }
+
+    /** The backend must implement the op for this dtype; asked up front, never by catching. */
+    private void supported(Op which, DType dtype, String op) {
+        if (!backend.supports(which, dtype))
+            throw new UnsupportedOpException(backend.name() + " on " + backend.device() + " has no " + op + " for " + dtype);
     }
 
     private static void fail(String op, String what) {
