@@ -5,6 +5,7 @@
 module org.glm4j.model {
     requires transitive org.glm4j.core;
 
+    exports org.glm4j.model.config;
     exports org.glm4j.model.json;
     exports org.glm4j.model.weights;
 }
