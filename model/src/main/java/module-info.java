@@ -4,8 +4,10 @@
  */
 module org.glm4j.model {
     requires transitive org.glm4j.core;
+    requires java.desktop;
 
     exports org.glm4j.model.config;
     exports org.glm4j.model.json;
+    exports org.glm4j.model.preprocess;
     exports org.glm4j.model.weights;
 }

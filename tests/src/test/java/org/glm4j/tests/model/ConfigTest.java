@@ -10,11 +10,12 @@ import java.nio.file.Path;
 import java.util.List;
 import org.glm4j.model.config.Glm4vConfig;
 import org.glm4j.model.json.JsonException;
+import org.glm4j.tests.golden.GoldenCases;
 import org.junit.jupiter.api.Test;
 
 class ConfigTest {
     private static String read(String file) throws Exception {
-        return Files.readString(SafetensorsTest.golden("glm4v-tiny").resolve(file));
+        return Files.readString(GoldenCases.dir("glm4v-tiny").resolve(file));
     }
 
     @Test

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +15,7 @@ import org.glm4j.core.tensor.Shape;
 import org.glm4j.core.tensor.Tensor;
 import org.glm4j.model.weights.SafetensorsException;
 import org.glm4j.model.weights.WeightStore;
+import org.glm4j.tests.golden.GoldenCases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,9 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 class SafetensorsTest {
     @TempDir Path dir;
 
-    static Path golden(String name) throws URISyntaxException {
-        return Path.of(SafetensorsTest.class.getResource("/golden/" + name).toURI());
-    }
 
     /** A safetensors file from a header string and {@code dataBytes} bytes of data (value i = i mod 251). */
     private Path write(String name, String header, int dataBytes) throws IOException {
@@ -44,7 +41,7 @@ class SafetensorsTest {
 
     @Test
     void goldenCheckpoint_loadsEveryTensorMapped() throws Exception {
-        try (WeightStore store = WeightStore.open(golden("glm4v-tiny"))) {
+        try (WeightStore store = WeightStore.open(GoldenCases.dir("glm4v-tiny"))) {
             Tensor pe = store.tensor("model.visual.patch_embed.proj.weight");
             assertEquals(DType.F32, pe.dtype());
             assertEquals(Shape.of(256, 3, 2, 14, 14), pe.shape());

@@ -1,0 +1,2 @@
+/** Image decoding, smart_resize, Pillow-exact bicubic resizing, normalisation and patchify into patch rows. */
+package org.glm4j.model.preprocess;
