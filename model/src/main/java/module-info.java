@@ -6,8 +6,12 @@ module org.glm4j.model {
     requires transitive org.glm4j.core;
     requires java.desktop;
 
+    exports org.glm4j.model;
     exports org.glm4j.model.config;
     exports org.glm4j.model.json;
     exports org.glm4j.model.preprocess;
+    exports org.glm4j.model.projector;
+    exports org.glm4j.model.text;
+    exports org.glm4j.model.vision;
     exports org.glm4j.model.weights;
 }

@@ -38,6 +38,15 @@ public final class Scratch {
     /** Frees everything handed out since the last reset. */
     public void reset() { used = 0; }
 
+    /** A position to {@link #release(long)} back to: everything allocated after it is freed then. */
+    public long mark() { return used; }
+
+    /** Frees everything allocated since {@code mark} (a value from {@link #mark()}). */
+    public void release(long mark) {
+        if (mark < 0 || mark > used) throw new IllegalArgumentException("scratch: mark " + mark + " is not in [0, " + used + "]");
+        used = mark;
+    }
+
     /** Bytes in use now. */
     public long used() { return used; }
 

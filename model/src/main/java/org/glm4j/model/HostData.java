@@ -1,0 +1,43 @@
+package org.glm4j.model;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import org.glm4j.core.backend.Ops;
+import org.glm4j.core.tensor.DType;
+import org.glm4j.core.tensor.Shape;
+import org.glm4j.core.tensor.Tensor;
+
+/** Moves Java arrays into step temporaries on the backend's device (directly on the host, staged otherwise). */
+public final class HostData {
+    private HostData() {}
+
+    /** An f32 temporary of {@code shape} holding {@code values}. */
+    public static Tensor floats(Ops ops, Shape shape, float[] values) {
+        Tensor t = ops.temp(DType.F32, shape);
+        fill(ops, t, MemorySegment.ofArray(values), ValueLayout.JAVA_FLOAT);
+        return t;
+    }
+
+    /** An i32 temporary {@code [n]} holding {@code values}. */
+    public static Tensor ints(Ops ops, int[] values) {
+        Tensor t = ops.temp(DType.I32, Shape.of(values.length));
+        fill(ops, t, MemorySegment.ofArray(values), ValueLayout.JAVA_INT);
+        return t;
+    }
+
+    private static void fill(Ops ops, Tensor t, MemorySegment heap, ValueLayout layout) {
+        if (t.numel() * layout.byteSize() != heap.byteSize())
+            throw new IllegalArgumentException(heap.byteSize() / layout.byteSize() + " values for " + t);
+        if (t.device().isHost()) {
+            MemorySegment.copy(heap, 0, t.data(), t.byteOffset(), heap.byteSize());
+            return;
+        }
+        try (Arena arena = Arena.ofShared()) {
+            Tensor staged = Tensor.allocate(t.dtype(), t.shape(), arena);
+            MemorySegment.copy(heap, 0, staged.data(), 0, heap.byteSize());
+            ops.copy(t, staged);
+            ops.synchronize();
+        }
+    }
+}

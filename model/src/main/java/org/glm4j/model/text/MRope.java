@@ -1,0 +1,53 @@
+package org.glm4j.model.text;
+
+import java.lang.foreign.Arena;
+import org.glm4j.core.backend.Ops;
+import org.glm4j.core.tensor.DType;
+import org.glm4j.core.tensor.Shape;
+import org.glm4j.core.tensor.Tensor;
+import org.glm4j.model.config.TextConfig;
+
+/**
+ * Partial, interleaved 3-D M-RoPE tables (spec §4.4): {@code rotaryDim/2} frequencies {@code θ^(−2j/rotaryDim)};
+ * frequency {@code j} takes its position from the axis its {@code mrope_section} assigns (temporal, height,
+ * width). Angles and cos/sin are computed in f32 and stored in the activation dtype (the reference rounds them to
+ * bf16 in a bf16 model). Applied to dims {@code (2j, 2j+1)}; the rest of each head passes through.
+ */
+public final class MRope {
+    private final float[] invFreq;
+    private final int[] axisOf;
+
+    public MRope(TextConfig c) {
+        int half = c.rotaryDim() / 2;
+        invFreq = new float[half];
+        for (int j = 0; j < half; j++) invFreq[j] = (float) (1.0 / Math.pow(c.ropeTheta(), (float) (2 * j) / c.rotaryDim()));
+        axisOf = new int[half];
+        int[] sections = c.mropeSection();
+        for (int a = 0, j = 0; a < sections.length; a++) for (int k = 0; k < sections[a]; k++) axisOf[j++] = a;
+    }
+
+    /** Rotated dims per head. */
+    public int rotaryDim() { return invFreq.length * 2; }
+
+    /** {@code {cos, sin}} of dtype {@code dtype}, {@code [count, rotaryDim/2]}, for tokens {@code from..from+count} of {@code positions}. */
+    public Tensor[] tables(Ops ops, int[][] positions, int from, int count, DType dtype) {
+        int half = invFreq.length;
+        Tensor cos = ops.temp(dtype, Shape.of(count, half)), sin = ops.temp(dtype, Shape.of(count, half));
+        try (Arena arena = Arena.ofConfined()) {
+            boolean host = cos.device().isHost();
+            Tensor c = host ? cos : Tensor.allocate(dtype, cos.shape(), arena);
+            Tensor s = host ? sin : Tensor.allocate(dtype, sin.shape(), arena);
+            for (int t = 0; t < count; t++)
+                for (int j = 0; j < half; j++) {
+                    float angle = positions[axisOf[j]][from + t] * invFreq[j];
+                    c.setFloat((long) t * half + j, (float) Math.cos(angle));
+                    s.setFloat((long) t * half + j, (float) Math.sin(angle));
+                }
+            if (!host) {
+                ops.copy(cos, c);
+                ops.copy(sin, s);
+            }
+        }
+        return new Tensor[] { cos, sin };
+    }
+}
