@@ -1,0 +1,59 @@
+package org.glm4j.model.preprocess;
+
+import java.util.List;
+
+/**
+ * GLM-4.1V's video processor (spec §6.4): sample frames, smart_resize with the video pixel budget, bicubic resize
+ * of every frame, the fused rescale-normalise {@code (u8 − 255·mean)/(255·std)} in f32, and temporal patches of
+ * consecutive sampled frames in merge-window row order. Stateless and thread-safe.
+ */
+public final class VideoProcessor {
+    /** Patch rows of one video, with its sample (frame indices and timestamps). */
+    public record Result(Patches patches, VideoSampler.Sample sample) {
+        /** Prompt timestamp of temporal patch {@code g}: whole seconds of its first frame. */
+        public int timestampSeconds(int g) {
+            double[] ts = sample.timestamps();
+            return ts.length == 0 ? 0 : (int) ts[Math.min(2 * g, ts.length - 1)];
+        }
+    }
+
+    private final ImageProcessorConfig config;
+    private final double fps, maxDuration;
+
+    /** {@code config} from {@code video_preprocessor_config.json}; {@code fps} samples per second (2), {@code maxDuration} (300 s). */
+    public VideoProcessor(ImageProcessorConfig config, double fps, double maxDuration) {
+        this.config = config;
+        this.fps = fps;
+        this.maxDuration = maxDuration;
+    }
+
+    public Result process(Video video) {
+        VideoSampler.Sample sample = VideoSampler.sample(video.frames().size(), video.sourceFps(), video.duration(), fps, maxDuration);
+        int n = sample.indices().length;
+        if (n == 0) throw new IllegalArgumentException("video too short: " + video.frames().size() + " frames at "
+                + video.sourceFps() + " fps give no sample at " + fps + " fps");
+        RgbImage first = video.frames().get(0);
+        int[] hw = SmartResize.resize(n, first.height(), first.width(), config.temporalPatchSize(), config.factor(),
+                config.minPixels(), config.maxPixels(), false);
+        float[] scale = new float[3], shift = new float[3];
+        float[] mean = config.mean(), std = config.std();
+        for (int c = 0; c < 3; c++) {
+            scale[c] = 255f * std[c];
+            shift[c] = 255f * mean[c];
+        }
+        int tp = config.temporalPatchSize(), p = config.patchSize();
+        float[][] planes = new float[n][];
+        for (int i = 0; i < n; i++) {
+            RgbImage f = PillowResize.bicubic(video.frames().get(sample.indices()[i]), hw[1], hw[0]);
+            int px = f.width() * f.height();
+            float[] chw = new float[3 * px];
+            for (int j = 0; j < px; j++)
+                for (int c = 0; c < 3; c++) chw[c * px + j] = ((f.rgb()[j * 3 + c] & 0xff) - shift[c]) / scale[c];
+            planes[i] = chw;
+        }
+        int temporal = (n + tp - 1) / tp, gh = hw[0] / p, gw = hw[1] / p, rowSize = 3 * tp * p * p;
+        float[] out = new float[Math.toIntExact((long) temporal * gh * gw * rowSize)];
+        new ImageProcessor(config).patchify(temporal, planes, gh, gw, out, 0);
+        return new Result(new Patches(out, rowSize, List.of(new int[] { temporal, gh, gw })), sample);
+    }
+}
