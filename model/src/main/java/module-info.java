@@ -8,6 +8,7 @@ module org.glm4j.model {
 
     exports org.glm4j.model;
     exports org.glm4j.model.config;
+    exports org.glm4j.model.golden;
     exports org.glm4j.model.json;
     exports org.glm4j.model.preprocess;
     exports org.glm4j.model.projector;

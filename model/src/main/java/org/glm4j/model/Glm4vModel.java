@@ -43,10 +43,20 @@ public final class Glm4vModel implements AutoCloseable {
 
     /** Loads {@code config.json} and the weights of {@code dir}, checking every tensor before anything runs. */
     public static Glm4vModel load(Path dir, Backend backend) throws IOException {
-        Glm4vConfig config = Glm4vConfig.load(dir);
-        WeightStore store = WeightStore.open(dir);
+        return load(Glm4vConfig.load(dir), WeightStore.open(dir), backend, null);
+    }
+
+    /**
+     * A model over an open store, which the model then owns (closes). {@code activations} overrides the activation
+     * dtype (null: the checkpoint's own).
+     */
+    public static Glm4vModel load(Glm4vConfig config, WeightStore store, Backend backend, DType activations) {
         try {
             DType dtype = new CheckpointLayout(config).check(store);
+            if (activations != null) {
+                if (!activations.isFloating()) throw new IllegalArgumentException("activation dtype " + activations + " is not floating");
+                dtype = activations;
+            }
             if (!backend.device().isHost())
                 throw new IllegalArgumentException("backend " + backend.name() + " keeps weights on " + backend.device()
                         + "; device weight upload is not implemented yet");

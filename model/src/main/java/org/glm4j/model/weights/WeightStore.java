@@ -113,6 +113,31 @@ public final class WeightStore implements AutoCloseable {
         }
     }
 
+    /**
+     * A store holding every floating tensor of {@code source} converted to {@code dtype} (round to nearest even),
+     * in memory of its own; other tensors are copied as they are. {@code source} may be closed afterwards.
+     */
+    public static WeightStore converted(WeightStore source, org.glm4j.core.tensor.DType dtype) {
+        WeightStore store = new WeightStore();
+        try {
+            for (Map.Entry<String, Tensor> e : source.byName.entrySet()) {
+                Tensor src = e.getValue();
+                org.glm4j.core.tensor.DType to = src.dtype().isFloating() ? dtype : src.dtype();
+                Tensor dst = Tensor.allocate(to, src.shape(), store.arena);
+                for (long i = 0, n = src.numel(); i < n; i++) {
+                    if (to.isFloating()) dst.setFloat(i, src.getFloat(i));
+                    else dst.setLong(i, src.getLong(i));
+                }
+                store.byName.put(e.getKey(), dst);
+                store.fileOf.put(e.getKey(), source.fileOf.get(e.getKey()));
+            }
+            return store;
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
     /** The tensor named {@code name}, or an exception naming it. */
     public Tensor tensor(String name) {
         Tensor t = byName.get(name);
