@@ -13,6 +13,7 @@ module org.glm4j.model {
     exports org.glm4j.model.preprocess;
     exports org.glm4j.model.projector;
     exports org.glm4j.model.text;
+    exports org.glm4j.model.tokenizer;
     exports org.glm4j.model.vision;
     exports org.glm4j.model.weights;
 }
