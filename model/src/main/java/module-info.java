@@ -7,11 +7,14 @@ module org.glm4j.model {
     requires java.desktop;
 
     exports org.glm4j.model;
+    exports org.glm4j.model.cli;
     exports org.glm4j.model.config;
+    exports org.glm4j.model.generate;
     exports org.glm4j.model.golden;
     exports org.glm4j.model.json;
     exports org.glm4j.model.preprocess;
     exports org.glm4j.model.projector;
+    exports org.glm4j.model.synth;
     exports org.glm4j.model.text;
     exports org.glm4j.model.tokenizer;
     exports org.glm4j.model.vision;

@@ -91,17 +91,26 @@ public final class Glm4vModel implements AutoCloseable {
     }
 
     /**
-     * Prefill: embeds {@code ids}, splices the vision features into the image-token positions, runs the decoder
-     * over the cache and returns the logits of every position ({@code allLogits}) or of the last one.
+     * Prefill: embeds {@code ids}, splices the vision features of {@code images} or {@code video} into the
+     * image-token positions, runs the decoder over the cache and returns the logits of every position
+     * ({@code allLogits}) or of the last one.
      */
     public Tensor prefill(Ops ops, int[] ids, Patches images, Patches video, RopeIndex rope, KvCache cache,
                           boolean allLogits, Trace trace) {
-        Tensor x = ops.temp(dtype, Shape.of(ids.length, config.text().hiddenSize()));
-        ops.embedding(x, text.embedTokens(), HostData.ints(ops, ids));
-        Patches visual = images != null ? images : video;
         if (images != null && video != null)
             throw new IllegalArgumentException("a request may carry images or one video, not both (as the reference)");
-        if (visual != null) splice(ops, x, ids, encodeVision(ops, visual, trace));
+        Patches visual = images != null ? images : video;
+        Tensor features = visual == null ? null : encodeVision(ops, visual, trace);
+        return prefill(ops, ids, features, rope, cache, allLogits, trace);
+    }
+
+    /**
+     * Prefill with vision features already encoded ({@code [image tokens, hidden]}, or null for text only).
+     */
+    public Tensor prefill(Ops ops, int[] ids, Tensor features, RopeIndex rope, KvCache cache, boolean allLogits, Trace trace) {
+        Tensor x = ops.temp(dtype, Shape.of(ids.length, config.text().hiddenSize()));
+        ops.embedding(x, text.embedTokens(), HostData.ints(ops, ids));
+        if (features != null) splice(ops, x, ids, features);
         else if (count(ids, config.imageTokenId()) > 0)
             throw new IllegalArgumentException("the prompt has " + count(ids, config.imageTokenId()) + " image tokens but no image");
         Tensor h = text.forward(ops, x, rope.positions(), 0, cache, trace);
@@ -140,6 +149,20 @@ public final class Glm4vModel implements AutoCloseable {
         int n = 0;
         for (int v : ids) if (v == id) n++;
         return n;
+    }
+
+    /**
+     * Scratch bytes one prefill of {@code tokens} tokens with {@code visual} patch rows (or null) needs: the vision
+     * tower's and the decoder's largest live temporaries, with margin.
+     */
+    public long scratchBytes(int tokens, Patches visual) {
+        Glm4vConfig c = config;
+        long patches = visual == null ? 0 : visual.rows(), es = Math.max(dtype.byteSize(), 4);
+        long vision = visual == null ? 0 : patches * (visual.rowSize() + 16L * c.vision().hiddenSize() + 4L * c.vision().outHiddenSize())
+                + patches / 4 * (8L * c.vision().outHiddenSize() + 3L * c.vision().intermediateSize());
+        long text = (long) tokens * (8L * c.text().hiddenSize() + 4L * c.text().intermediateSize() + 2L * c.text().vocabSize()
+                + 4L * c.text().numAttentionHeads() * c.text().headDim());
+        return Math.max(64L << 20, es * (vision + text) + (16L << 20));
     }
 
     /** Image and video grids in prompt order, for {@link RopeIndex#compute}. */

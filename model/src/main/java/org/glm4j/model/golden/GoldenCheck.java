@@ -128,7 +128,7 @@ public final class GoldenCheck {
                 }
                 if (out.has("rope_deltas")) exactInts("rope_deltas", out.tensor("rope_deltas"), new int[] { rope.ropeDelta() });
 
-                Ops ops = new Ops(backend, new Scratch(backend, scratchBytes(config, ids.length, images, video), arena));
+                Ops ops = new Ops(backend, new Scratch(backend, model.scratchBytes(ids.length, images != null ? images : video), arena));
                 int steps = out.has("generated_ids") ? Math.toIntExact(out.tensor("generated_ids").numel()) : 0;
                 KvCache cache = model.newCache(ids.length + Math.max(1, steps), arena);
                 Trace trace = Trace.recording();
@@ -251,16 +251,5 @@ public final class GoldenCheck {
             }
         }
         return new ArrayList<>(byIndex.values());
-    }
-
-    /** Scratch for one prefill of this folder: the largest step's temporaries, generously. */
-    static long scratchBytes(Glm4vConfig c, int tokens, Patches images, Patches video) {
-        Patches p = images != null ? images : video;
-        long patches = p == null ? 0 : p.rows();
-        long vision = patches * (p == null ? 0 : p.rowSize() + 16L * c.vision().hiddenSize() + 4L * c.vision().outHiddenSize())
-                + patches / 4 * (8L * c.vision().outHiddenSize() + 3L * c.vision().intermediateSize());
-        long text = (long) tokens * (8L * c.text().hiddenSize() + 4L * c.text().intermediateSize() + 2L * c.text().vocabSize()
-                + 4L * c.text().numAttentionHeads() * c.text().headDim());
-        return Math.max(64L << 20, 4 * (vision + text) + (16L << 20));
     }
 }
