@@ -14,7 +14,7 @@ import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 
 /**
- * Decodes PNG, JPEG, BMP and GIF (first frame) into {@link RgbImage} as Pillow's {@code convert("RGB")} does:
+ * Decodes PNG, JPEG, BMP, GIF (first frame) and WebP (TwelveMonkeys' ImageIO plug-in) into {@link RgbImage} as Pillow's {@code convert("RGB")} does:
  * alpha dropped without compositing, grey replicated, palette looked up, 16-bit samples reduced to their high
  * byte — reading raster samples directly so that no colour-space conversion changes the values. The size is read
  * from the header and checked against a cap before any pixel is decoded.
@@ -39,7 +39,7 @@ public final class ImageDecoder {
         try (InputStream in = new ByteArrayInputStream(encoded); ImageInputStream iis = ImageIO.createImageInputStream(in)) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(iis);
             if (!readers.hasNext())
-                throw new IOException(name + ": not a recognised image (supported: PNG, JPEG, BMP, GIF)");
+                throw new IOException(name + ": not a recognised image (supported: PNG, JPEG, BMP, GIF, WebP)");
             ImageReader reader = readers.next();
             try {
                 reader.setInput(iis, true, true);
