@@ -26,6 +26,35 @@ public final class HostData {
         return t;
     }
 
+    /** The angle of row {@code r}, column {@code c} of a rotary table. */
+    @FunctionalInterface
+    public interface Angle { float at(int r, int c); }
+
+    /**
+     * {@code {cos, sin}} temporaries of {@code dtype}, {@code [rows, cols]}, of f32 angles (cos/sin computed in
+     * double, rounded to f32, then to the dtype).
+     */
+    public static Tensor[] rotaryTables(Ops ops, DType dtype, int rows, int cols, Angle angle) {
+        Tensor cos = ops.temp(dtype, Shape.of(rows, cols)), sin = ops.temp(dtype, Shape.of(rows, cols));
+        try (Arena arena = Arena.ofShared()) {
+            boolean host = cos.device().isHost();
+            Tensor c = host ? cos : Tensor.allocate(dtype, cos.shape(), arena);
+            Tensor s = host ? sin : Tensor.allocate(dtype, sin.shape(), arena);
+            for (int r = 0; r < rows; r++)
+                for (int j = 0; j < cols; j++) {
+                    float a = angle.at(r, j);
+                    c.setFloat((long) r * cols + j, (float) Math.cos(a));
+                    s.setFloat((long) r * cols + j, (float) Math.sin(a));
+                }
+            if (!host) {
+                ops.copy(cos, c);
+                ops.copy(sin, s);
+                ops.synchronize();
+            }
+        }
+        return new Tensor[] { cos, sin };
+    }
+
     private static void fill(Ops ops, Tensor t, MemorySegment heap, ValueLayout layout) {
         if (t.numel() * layout.byteSize() != heap.byteSize())
             throw new IllegalArgumentException(heap.byteSize() / layout.byteSize() + " values for " + t);

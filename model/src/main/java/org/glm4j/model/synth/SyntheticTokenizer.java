@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.glm4j.model.tokenizer.ByteLevel;
 
 /**
  * Writes a GLM-4-style {@code tokenizer.json} for synthetic and tiny checkpoints: the 256 byte-level tokens (byte b
@@ -37,11 +38,11 @@ public final class SyntheticTokenizer {
             throw new IllegalArgumentException("specials at " + specialBase + ".." + (specialBase + SPECIALS.size())
                     + " do not fit between the 256 byte tokens and the vocabulary size " + vocabSize);
         List<String> tokens = new ArrayList<>();
-        for (int b = 0; b < 256; b++) tokens.add(String.valueOf(byteChar(b)));
+        for (int b = 0; b < 256; b++) tokens.add(String.valueOf(ByteLevel.toChar(b)));
         Set<String> seen = new HashSet<>(tokens);
         List<String[]> merges = new ArrayList<>();
         // Filler: letters and digits pairwise, then growing words, deterministic.
-        String alphabet = "etaoinshrdlucmfwypvbgkjqxzETAOINSHRDLUCMFWYPVBGKJQXZ0123456789" + byteChar(' ');
+        String alphabet = "etaoinshrdlucmfwypvbgkjqxzETAOINSHRDLUCMFWYPVBGKJQXZ0123456789" + ByteLevel.toChar(' ');
         outer:
         for (int round = 0; ; round++) {
             int before = tokens.size();
@@ -83,12 +84,6 @@ public final class SyntheticTokenizer {
         Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
     }
 
-    private static char byteChar(int b) {
-        if ((b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF)) return (char) b;
-        int n = 0;
-        for (int x = 0; x < b; x++) if (!((x >= '!' && x <= '~') || (x >= 0xA1 && x <= 0xAC) || (x >= 0xAE && x <= 0xFF))) n++;
-        return (char) (256 + n);
-    }
 
     private static String quote(String s) {
         StringBuilder sb = new StringBuilder("\"");

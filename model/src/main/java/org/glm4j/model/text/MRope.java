@@ -1,10 +1,9 @@
 package org.glm4j.model.text;
 
-import java.lang.foreign.Arena;
 import org.glm4j.core.backend.Ops;
 import org.glm4j.core.tensor.DType;
-import org.glm4j.core.tensor.Shape;
 import org.glm4j.core.tensor.Tensor;
+import org.glm4j.model.HostData;
 import org.glm4j.model.config.TextConfig;
 
 /**
@@ -31,23 +30,6 @@ public final class MRope {
 
     /** {@code {cos, sin}} of dtype {@code dtype}, {@code [count, rotaryDim/2]}, for tokens {@code from..from+count} of {@code positions}. */
     public Tensor[] tables(Ops ops, int[][] positions, int from, int count, DType dtype) {
-        int half = invFreq.length;
-        Tensor cos = ops.temp(dtype, Shape.of(count, half)), sin = ops.temp(dtype, Shape.of(count, half));
-        try (Arena arena = Arena.ofConfined()) {
-            boolean host = cos.device().isHost();
-            Tensor c = host ? cos : Tensor.allocate(dtype, cos.shape(), arena);
-            Tensor s = host ? sin : Tensor.allocate(dtype, sin.shape(), arena);
-            for (int t = 0; t < count; t++)
-                for (int j = 0; j < half; j++) {
-                    float angle = positions[axisOf[j]][from + t] * invFreq[j];
-                    c.setFloat((long) t * half + j, (float) Math.cos(angle));
-                    s.setFloat((long) t * half + j, (float) Math.sin(angle));
-                }
-            if (!host) {
-                ops.copy(cos, c);
-                ops.copy(sin, s);
-            }
-        }
-        return new Tensor[] { cos, sin };
+        return HostData.rotaryTables(ops, dtype, count, invFreq.length, (t, j) -> positions[axisOf[j]][from + t] * invFreq[j]);
     }
 }

@@ -4,7 +4,7 @@ package org.glm4j.model.tokenizer;
  * GPT-2's reversible byte ↔ printable-character map used by byte-level BPE: printable Latin-1 bytes map to
  * themselves, the other 68 bytes to U+0100 onwards, so every byte string is a string of "visible" characters.
  */
-final class ByteLevel {
+public final class ByteLevel {
     private ByteLevel() {}
 
     private static final char[] BYTE_TO_CHAR = new char[256];
@@ -22,7 +22,7 @@ final class ByteLevel {
     }
 
     /** The byte-level string of UTF-8 bytes. */
-    static String encode(byte[] utf8) {
+    public static String encode(byte[] utf8) {
         char[] out = new char[utf8.length];
         for (int i = 0; i < utf8.length; i++) out[i] = BYTE_TO_CHAR[utf8[i] & 0xff];
         return new String(out);
@@ -32,5 +32,5 @@ final class ByteLevel {
     static int toByte(char c) { return c < CHAR_TO_BYTE.length ? CHAR_TO_BYTE[c] : -1; }
 
     /** The character for byte {@code b}. */
-    static char toChar(int b) { return BYTE_TO_CHAR[b & 0xff]; }
+    public static char toChar(int b) { return BYTE_TO_CHAR[b & 0xff]; }
 }
