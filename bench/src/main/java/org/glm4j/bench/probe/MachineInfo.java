@@ -44,6 +44,12 @@ public final class MachineInfo {
         return best;
     }
 
+    /** The system's one-minute load average, or NaN where the OS does not report one. */
+    public static double loadAverage() {
+        double l = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        return l < 0 ? Double.NaN : l;
+    }
+
     /** The CPU's model name from {@code /proc/cpuinfo}, or the JVM's {@code os.arch} when that cannot be read. */
     public static String cpuModel() {
         try {
