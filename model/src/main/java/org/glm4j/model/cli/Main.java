@@ -126,13 +126,16 @@ public final class Main {
         Args a = new Args(argv, Set.of(), Set.of("backend", "weights"));
         if (a.positionals().size() != 1) throw new IllegalArgumentException("give the golden folder");
         Path dir = Path.of(a.positionals().get(0));
+        if (!Files.isDirectory(dir)) throw new IOException(dir + " is not a folder");
         String weights = a.get("weights", "both");
         if (!Set.of("f32", "bf16", "both").contains(weights)) throw new IllegalArgumentException("--weights must be f32, bf16 or both");
         boolean passed = true;
-        try (Backend backend = Backends.open(a.get("backend", "auto"))) {
+        String name = a.get("backend", "auto");
+        try (Backend backend = name.equals("auto") ? Backends.auto(System.err::println) : Backends.open(name)) {
             List<DType> runs = new ArrayList<>();
             if (!weights.equals("bf16")) runs.add(DType.F32);
-            if (!weights.equals("f32")) runs.add(DType.BF16);
+            if (weights.equals("bf16") || weights.equals("both") && GoldenCheck.hasBf16Reference(dir)) runs.add(DType.BF16);
+            else if (weights.equals("both")) out.println("(no logits_bf16_weights in " + dir.getFileName() + ": bf16 weights not checked)");
             for (DType w : runs) {
                 out.println("== " + dir.getFileName() + ", " + w + " weights, backend " + backend.name());
                 GoldenCheck.Result r = GoldenCheck.run(dir, backend, w, msg -> out.println("   " + msg));

@@ -66,6 +66,13 @@ public final class GoldenCheck {
 
     private final List<Row> rows = new ArrayList<>();
 
+    /** Whether the folder's outputs hold {@code logits_bf16_weights} (a bf16-weights reference). */
+    public static boolean hasBf16Reference(Path dir) throws IOException {
+        try (WeightStore out = WeightStore.openFiles(dir.resolve("outputs.safetensors"))) {
+            return out.has("logits_bf16_weights");
+        }
+    }
+
     private GoldenCheck() {}
 
     /**
