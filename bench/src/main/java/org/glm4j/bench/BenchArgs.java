@@ -46,6 +46,8 @@ public record BenchArgs(List<String> backends, List<String> cases, Path json, bo
                   --warm          do not rotate streamed operands past the last-level cache (default: rotate)
                   --verbose       show JMH's output while it runs
                   --help          this text
+                end to end on a checkpoint (./glm4j synth makes one):
+                  --e2e --model DIR [--image-size 448] [--prompt-tokens 64] [--new-tokens 16] [--reps 3] [--backend B] [--json FILE]
                 Runs two machine probes (read bandwidth, FMA throughput), then each case on each backend in its own
                 JVM, and prints the median time per call, the achieved figure and its fraction of the probe.
                 """.formatted(names.toString().stripTrailing());

@@ -44,6 +44,7 @@ public final class BenchMain {
     private record Measured(BenchCase benchCase, String backend, double medianMs) {}
 
     static int run(String... argv) {
+        if (java.util.Arrays.asList(argv).contains("--e2e")) return org.glm4j.bench.e2e.E2eBench.run(argv);
         if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
             System.err.println("bench: the Vector API is missing; run with --add-modules jdk.incubator.vector (./glm4j does)");
             return 2;
