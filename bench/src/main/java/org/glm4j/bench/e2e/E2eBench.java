@@ -113,9 +113,9 @@ public final class E2eBench {
             decode[r] = res.stats().decodeMsPerToken();
             System.err.printf("bench: rep %d: vision %.1f ms, prefill %.1f ms, decode %.2f ms/token%n", r + 1, vision[r], prefill[r], decode[r]);
         }
+        long peakRss = peakRssBytes(), weights = checkpointBytes(o.model());          // before the probes' buffers
         double matmulGflops = matmul2048(backend, glm.model().dtype());
         double readGbps = readProbe();
-        long peakRss = peakRssBytes(), weights = checkpointBytes(o.model());
 
         int patches = prompt.images().rows(), tokens = prompt.ids().length, ctx = tokens + o.newTokens();
         double visionFlops = visionFlops(c.vision(), patches, prompt.images().grids());
