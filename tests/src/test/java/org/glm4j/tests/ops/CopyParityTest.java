@@ -49,6 +49,8 @@ class CopyParityTest {
         for (Backend b : TestBackends.all()) {
             list.add(Arguments.of(b.name(), new Case("bf16 k heads out of a fused qkv row, 7 tokens", BF16, 7, 2 * 128,
                     Layout.HEADS_OF_FUSED_ROW)));
+            list.add(Arguments.of(b.name(), new Case("f32 one k head out of a fused qkv row, 5 tokens", F32, 5, 128,
+                    Layout.HEADS_OF_FUSED_ROW)));
             list.add(Arguments.of(b.name(), new Case("f32 single element", F32, 1, 1, Layout.CONTIGUOUS)));
         }
         return list.stream();
@@ -69,7 +71,7 @@ class CopyParityTest {
                 case SRC_COLUMNS -> f.random(c.dtype(), Shape.of(c.rows(), c.cols() + 2 * PAD), 0, range)
                         .columns(PAD, c.cols());
                 case HEADS_OF_FUSED_ROW -> f.random(c.dtype(), Shape.of(c.rows(), 4608), -1, 1)
-                        .columns(4096, c.cols()).unflatten(1, 2, 128);
+                        .columns(4096, c.cols()).unflatten(1, c.cols() / 128, 128);
                 default -> f.random(c.dtype(), shape, 0, range);
             };
             Tensor buffer = c.layout() == Layout.DST_COLUMNS

@@ -28,8 +28,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** {@code rmsNorm}, including the rounding of the normalised value to the output dtype before the weight product. */
 class RmsNormParityTest {
 
-    /** Operand layouts: plain, x a column slice, out a column slice, in place, rank 3, one all-zero row. */
-    enum Layout { PLAIN, X_COLUMNS, OUT_COLUMNS, IN_PLACE, RANK3, ZERO_ROW }
+    /**
+     * Operand layouts: plain, x a column slice, out a column slice, in place, rank 3, one all-zero row, x and out one
+     * head ({@code [rows, 1, cols]}, the second) out of four.
+     */
+    enum Layout { PLAIN, X_COLUMNS, OUT_COLUMNS, IN_PLACE, RANK3, ZERO_ROW, ONE_HEAD }
 
     record Case(String name, int rows, int cols, DType x, DType w, DType out, Layout layout, float eps) {
         @Override public String toString() { return name; }
@@ -54,6 +57,7 @@ class RmsNormParityTest {
                 new Case("out column slice 3x100 f32", 3, 100, F32, F32, F32, Layout.OUT_COLUMNS, 1e-5f),
                 new Case("in place 5x128 bf16", 5, 128, BF16, BF16, BF16, Layout.IN_PLACE, 1e-5f),
                 new Case("rank 3 [2,3,64] f32", 6, 64, F32, F32, F32, Layout.RANK3, 1e-5f),
+                new Case("one head of four [5,1,64] bf16", 5, 64, BF16, BF16, BF16, Layout.ONE_HEAD, 1e-5f),
                 plain("real text 3x4096 bf16", 3, 4096, BF16, BF16, BF16),
                 plain("real text 2x4096 f32", 2, 4096, F32, F32, F32),
                 plain("real vision 5x1536 bf16", 5, 1536, BF16, BF16, BF16));
@@ -64,8 +68,13 @@ class RmsNormParityTest {
     private static final int PAD = 9;
 
     private static Outcome run(Case c, Fixtures f, Ops ops) {
-        Shape shape = c.layout() == Layout.RANK3 ? Shape.of(2, c.rows() / 2, c.cols()) : Shape.of(c.rows(), c.cols());
+        Shape shape = switch (c.layout()) {
+            case RANK3 -> Shape.of(2, c.rows() / 2, c.cols());
+            case ONE_HEAD -> Shape.of(c.rows(), 1, c.cols());
+            default -> Shape.of(c.rows(), c.cols());
+        };
         Tensor x = switch (c.layout()) {
+            case ONE_HEAD -> f.random(c.x(), Shape.of(c.rows(), 4, c.cols()), -2, 2).slice(1, 1, 1);
             case X_COLUMNS -> f.random(c.x(), Shape.of(c.rows(), c.cols() + 2 * PAD)).columns(PAD, c.cols());
             case ZERO_ROW -> f.filled(c.x(), shape, i -> i / c.cols() == 1 ? 0 : Math.sin(i * 0.7) * 3);
             default -> f.random(c.x(), shape, -2, 2);
@@ -74,6 +83,7 @@ class RmsNormParityTest {
         Tensor buffer = c.layout() == Layout.OUT_COLUMNS ? f.random(c.out(), Shape.of(c.rows(), c.cols() + 2 * PAD)) : null;
         Tensor out = switch (c.layout()) {
             case OUT_COLUMNS -> buffer.columns(PAD, c.cols());
+            case ONE_HEAD -> f.zeros(c.out(), Shape.of(c.rows(), 4, c.cols())).slice(1, 1, 1);
             case IN_PLACE -> x;
             default -> f.zeros(c.out(), shape);
         };

@@ -154,6 +154,20 @@ class TensorViewTest {
     }
 
     @Test
+    void oneHeadOutOfMany_hasRowsOfTheTokenStride() {
+        Tensor q = grid(5, 4 * 8).unflatten(1, 4, 8);               // [tokens, heads, headDim]
+        Tensor head = q.slice(1, 2, 1);                              // [5,1,8], strides [32, 8, 1]
+        assertTrue(head.hasUniformRows());
+        assertEquals(32, head.rowStride());
+        assertEquals(5, head.rowCount());
+        Tensor t = new Tensor(F32, Shape.of(2, 1, 3, 8), Device.CPU, arena.allocate(4 * 48), 0, new long[] { 24, 7, 8, 1 });
+        assertTrue(t.hasUniformRows(), "a size-1 dim's stride does not matter");
+        assertEquals(8, t.rowStride());
+        assertFalse(q.slice(1, 1, 2).hasUniformRows(), "two heads of four are not rows of one stride");
+        assertTrue(head.slice(0, 3, 1).hasUniformRows(), "a single row");
+    }
+
+    @Test
     void overlaps_followsAddressRanges() {
         Tensor t = grid(6, 4);
         assertFalse(t.rows(0, 2).overlaps(t.rows(2, 2)), "adjacent rows");
