@@ -29,8 +29,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class AttentionParityTest {
 
-    /** Operand layouts: separate tensors, q/k/v columns of a fused {@code [L, (hq + 2·hkv)·d]} buffer, out a slice. */
-    enum Layout { PLAIN, FUSED_QKV, OUT_COLUMNS }
+    /**
+     * Operand layouts: separate tensors, q/k/v columns of a fused {@code [L, (hq + 2·hkv)·d]} buffer, out a column
+     * slice, or q, k, v and out each one head (the middle one) out of three.
+     */
+    enum Layout { PLAIN, FUSED_QKV, OUT_COLUMNS, ONE_HEAD }
 
     /** One case; {@code magnitude} scales q and k (large values give peaked softmax rows). */
     record Case(String name, int lq, int lk, int hq, int hkv, int d, AttentionSpec spec, DType dtype, Layout layout,
@@ -60,6 +63,10 @@ class AttentionParityTest {
                         AttentionSpec.causal(64, 1, 0), F32, plain, 4),
                 c("out column slice, GQA 4/1, 5 tokens x 16 bf16", 5, 5, 4, 1, 16, AttentionSpec.causal(16, 4, 0), BF16,
                         Layout.OUT_COLUMNS),
+                c("one head out of three, 6 tokens x 128 bf16 causal", 6, 6, 1, 1, 128, AttentionSpec.causal(128, 1, 0),
+                        BF16, Layout.ONE_HEAD),
+                c("one head out of three, 3 queries x 8 keys x 20 f32 full", 3, 8, 1, 1, 20, AttentionSpec.full(20, 1, null),
+                        F32, Layout.ONE_HEAD),
                 c("real text prefill 7 tokens, 32/2 heads x 128 bf16, fused qkv", 7, 7, 32, 2, 128,
                         AttentionSpec.causal(128, 16, 0), BF16, fused),
                 c("real text prefill 5 tokens, 32/2 heads x 128 f32, fused qkv", 5, 5, 32, 2, 128,
@@ -87,20 +94,29 @@ class AttentionParityTest {
             q = qkv.columns(0, qw).unflatten(1, c.hq(), c.d());
             k = qkv.columns(qw, kw).unflatten(1, c.hkv(), c.d());
             v = qkv.columns(qw + kw, kw).unflatten(1, c.hkv(), c.d());
+        } else if (c.layout() == Layout.ONE_HEAD) {
+            q = f.random(c.dtype(), Shape.of(c.lq(), 3, c.d())).slice(1, 1, 1);
+            k = f.random(c.dtype(), Shape.of(c.lk(), 3, c.d())).slice(1, 1, 1);
+            v = f.random(c.dtype(), Shape.of(c.lk(), 3, c.d())).slice(1, 1, 1);
         } else {
             q = f.random(c.dtype(), Shape.of(c.lq(), c.hq(), c.d()), -mag, mag);
             k = f.random(c.dtype(), Shape.of(c.lk(), c.hkv(), c.d()), -mag, mag);
             v = f.random(c.dtype(), Shape.of(c.lk(), c.hkv(), c.d()));
         }
-        Tensor buffer = c.layout() == Layout.OUT_COLUMNS ? f.random(c.dtype(), Shape.of(c.lq(), 2 * qw)) : null;
+        Tensor buffer = switch (c.layout()) {
+            case OUT_COLUMNS -> f.random(c.dtype(), Shape.of(c.lq(), 2 * qw));
+            case ONE_HEAD -> f.random(c.dtype(), Shape.of(c.lq(), 3 * qw));
+            default -> null;
+        };
+        int outColumn = c.layout() == Layout.ONE_HEAD ? qw : qw / 2;
         Tensor out = buffer != null
-                ? buffer.columns(qw / 2, qw).unflatten(1, c.hq(), c.d())
+                ? buffer.columns(outColumn, qw).unflatten(1, c.hq(), c.d())
                 : f.zeros(c.dtype(), Shape.of(c.lq(), c.hq(), c.d()));
         double[] expected = f.reference(() -> Reference.attention(f.host(q), f.host(k), f.host(v), c.spec()));
         float[] before = buffer == null ? null : f.download(buffer);
         ops.attention(out, q, k, v, c.spec());
         if (buffer != null)
-            Approx.assertUnchangedOutsideColumns(before, f.download(buffer), buffer.shape(), qw / 2, qw,
+            Approx.assertUnchangedOutsideColumns(before, f.download(buffer), buffer.shape(), outColumn, qw,
                     "attention on " + f.backend().name() + ", case '" + c + "', buffer around out");
         return new Outcome(out, expected);
     }

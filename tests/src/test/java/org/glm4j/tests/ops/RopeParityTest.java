@@ -53,6 +53,8 @@ class RopeParityTest {
                 plain("single token, single head, 2 dims f32", 1, 1, 2, RopeSpec.interleaved(2), F32, F32),
                 new Case("real text q from fused qkv, 7 tokens bf16", 7, 32, 128, text, BF16, BF16, 0, 4608, 0),
                 new Case("real text k from fused qkv, 7 tokens bf16", 7, 2, 128, text, BF16, BF16, 0, 4608, 4096),
+                new Case("real text one q head (5 of 32), 3 tokens bf16", 3, 1, 128, text, BF16, BF16, 0, 4608, 640),
+                new Case("real vision one k head (11 of 12), 4 tokens f32", 4, 1, 128, vision, F32, F32, 0, 4608, 1536 + 1408),
                 new Case("real text q decode at 5000, 1 token bf16", 1, 32, 128, text, BF16, BF16, 5000, 4608, 0),
                 new Case("real text k chunk at 300, 3 tokens f32", 3, 2, 128, text, F32, F32, 300, 4608, 4096),
                 new Case("real vision q from fused qkv, 16 tokens bf16", 16, 12, 128, vision, BF16, F32, 0, 4608, 0),
