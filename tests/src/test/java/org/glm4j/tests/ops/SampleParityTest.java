@@ -58,8 +58,8 @@ class SampleParityTest {
                 new Case("real vocabulary greedy 3x151552 bf16", 3, 151552, BF16, 10, 0, 0, 1, 1, 0, 1),
                 new Case("real vocabulary greedy 1x151552 f32, penalty 1.1", 1, 151552, F32, 10, 0, 0, 1, 1.1f, 200, 1),
                 new Case("real vocabulary top-k 50, top-p 0.95, temperature 0.6, 1x151552 f32", 1, 151552, F32, 10, 0.6f,
-                        50, 0.95f, 1, 0, 20),
-                new Case("real vocabulary temperature 1, 1x151552 bf16", 1, 151552, BF16, 5, 1, 0, 1, 1, 0, 10));
+                        50, 0.95f, 1, 0, 6),
+                new Case("real vocabulary temperature 1, 1x151552 bf16", 1, 151552, BF16, 5, 1, 0, 1, 1, 0, 6));
     }
 
     static Stream<Arguments> backendCases() { return TestBackends.othersCrossed(cases()); }

@@ -52,11 +52,6 @@ public record Tolerance(double atol, double rtol, double maxNmse, String why) {
         return new Tolerance(Math.max(atol, newAtol), Math.max(rtol, newRtol), maxNmse, why + ", loosened: " + reason);
     }
 
-    /** This tolerance with a different NMSE bound, and the reason. */
-    public Tolerance withMaxNmse(double bound, String reason) {
-        return new Tolerance(atol, rtol, bound, why + ", NMSE bound " + bound + ": " + reason);
-    }
-
     /**
      * How far {@code actual} is from {@code expected} in units of the allowed error: {@code ≤ 1} is close enough.
      * Returns {@code +∞} for a NaN or infinity that does not match.
