@@ -13,10 +13,16 @@ public final class Shape {
     /** A shape of the given dims; every dim must be ≥ 0 and the element count must fit a {@code long}. */
     public static Shape of(int... dims) {
         if (dims.length == 0) throw new IllegalArgumentException("shape: rank 0 is not supported, use [1]");
-        long n = 1;
+        boolean empty = false;
         for (int d : dims) {
             if (d < 0) throw new IllegalArgumentException("shape: negative dimension in " + Arrays.toString(dims));
-            n = Math.multiplyExact(n, (long) d);
+            empty |= d == 0;
+        }
+        long n = 1;
+        for (int i = 0; i < dims.length && !empty; i++) {
+            if (n > Long.MAX_VALUE / dims[i])
+                throw new IllegalArgumentException("shape: " + Arrays.toString(dims) + " has more elements than a long counts");
+            n *= dims[i];
         }
         return new Shape(dims.clone());
     }

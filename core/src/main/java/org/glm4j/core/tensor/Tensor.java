@@ -119,12 +119,20 @@ public record Tensor(DType dtype, Shape shape, Device device, MemorySegment data
         return Arrays.equals(strides, contiguousStrides(shape)) || shape.numel() <= 1;
     }
 
-    /** True when the last dim has stride 1 and all leading dims collapse into rows of one {@link #rowStride()}. */
+    /**
+     * True when the last dim has stride 1 and all leading dims collapse into rows of one {@link #rowStride()}.
+     * Leading dims of size 1 take no part (one head out of many, {@code [L, 1, D]}, has rows of the token stride).
+     */
     public boolean hasUniformRows() {
         if (rank() > 1 && stride(-1) != 1 && dim(-1) > 1) return false;
-        for (int i = 0; i < rank() - 2; i++)
-            if (shape.dim(i + 1) > 1 && strides[i] != strides[i + 1] * shape.dim(i + 1)) return false;
-        return rank() == 1 ? stride(0) == 1 || dim(0) <= 1 : true;
+        if (rank() == 1) return stride(0) == 1 || dim(0) <= 1;
+        int inner = -1;                                   // the next leading dim inwards with more than one entry
+        for (int i = rank() - 2; i >= 0; i--) {
+            if (shape.dim(i) <= 1) continue;
+            if (inner >= 0 && strides[i] != strides[inner] * shape.dim(inner)) return false;
+            inner = i;
+        }
+        return true;
     }
 
     /** Number of rows when seen as a matrix {@code [rows, dim(-1)]}. */
@@ -133,7 +141,9 @@ public record Tensor(DType dtype, Shape shape, Device device, MemorySegment data
     /** Element distance between consecutive rows (valid when {@link #hasUniformRows()}). */
     public long rowStride() {
         if (rank() == 1) return dim(0);
-        return strides[rank() - 2];
+        for (int i = rank() - 2; i >= 0; i--)
+            if (shape.dim(i) > 1) return strides[i];
+        return strides[rank() - 2];                       // a single row
     }
 
     /** Byte range {@code [first, end)} inside {@code data} touched by a view, or an empty range. */

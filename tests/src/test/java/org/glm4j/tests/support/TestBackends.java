@@ -1,0 +1,74 @@
+package org.glm4j.tests.support;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.glm4j.core.backend.Backend;
+import org.glm4j.core.backend.Backends;
+import org.glm4j.core.backend.jvm.JvmBackend;
+import org.junit.jupiter.params.provider.Arguments;
+
+/**
+ * The backends the parity tests run on: every backend {@link Backends#openAvailable} gives in this JVM (today
+ * {@code jvm}; {@code onednn} and {@code cuda} join as soon as they are registered and open here). They are opened
+ * once per test JVM and closed when it exits.
+ */
+public final class TestBackends {
+    private TestBackends() {}
+
+    /**
+     * A backend to compare with {@code jvm}, or the reason there is none: the level-2 tests take these as arguments
+     * and skip visibly on an unavailable one.
+     *
+     * @param name        backend name, or {@code none}
+     * @param backend     the open backend, or null
+     * @param unavailable why no other backend runs here, or null
+     */
+    public record Candidate(String name, Backend backend, String unavailable) {
+        @Override public String toString() { return name; }
+    }
+
+    private static final class Holder {
+        static final List<String> UNAVAILABLE = new ArrayList<>();
+        static final List<Backend> ALL = open();
+
+        private static List<Backend> open() {
+            List<Backend> list = List.copyOf(Backends.openAvailable(UNAVAILABLE::add));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> list.forEach(Backend::close), "close-test-backends"));
+            return list;
+        }
+    }
+
+    /** Every backend that opens here, most preferred first. */
+    public static List<Backend> all() { return Holder.ALL; }
+
+    /** The JVM reference backend. */
+    public static Backend jvm() {
+        for (Backend b : all())
+            if (b.name().equals(JvmBackend.NAME)) return b;
+        throw new IllegalStateException("the jvm backend is not registered; registered: " + Backends.names());
+    }
+
+    /** Every available backend except {@code jvm}, or a single {@code none} candidate saying why there is none. */
+    public static List<Candidate> others() {
+        List<Candidate> list = new ArrayList<>();
+        for (Backend b : all())
+            if (!b.name().equals(JvmBackend.NAME)) list.add(new Candidate(b.name(), b, null));
+        if (list.isEmpty()) {
+            String why = "no backend besides jvm opens here (registered: " + Backends.names() + ")"
+                    + (Holder.UNAVAILABLE.isEmpty() ? "" : "; unavailable: " + String.join("; ", Holder.UNAVAILABLE));
+            list.add(new Candidate("none", null, why));
+        }
+        return list;
+    }
+
+    /**
+     * Level-2 arguments: every {@link #others() candidate} crossed with every case; when no other backend opens, the
+     * single {@code none} candidate with the first case, so the skip and its reason show once per test, not per case.
+     */
+    public static Stream<Arguments> othersCrossed(List<?> cases) {
+        List<Candidate> others = others();
+        if (others.getFirst().backend() == null) return Stream.of(Arguments.of(others.getFirst(), cases.getFirst()));
+        return others.stream().flatMap(b -> cases.stream().map(c -> Arguments.of(b, c)));
+    }
+}
