@@ -41,7 +41,10 @@ public interface Backend extends AutoCloseable {
      */
     void matmul(Tensor out, Tensor x, Tensor w, Tensor bias);
 
-    /** Per row: {@code out = round(w ⊙ round(x / √(mean(x²) + eps)))}, statistics in f32. */
+    /**
+     * Per row: {@code out = round_out(w ⊙ round_x(x / √(mean(x²) + eps)))}, statistics in f32; the normalised value
+     * is rounded to x's dtype before the weight product, as the reference does.
+     */
     void rmsNorm(Tensor out, Tensor x, Tensor weight, float eps);
 
     /** Per row: {@code out = w ⊙ (x − mean) / √(var + eps) + b}, biased variance, f32 statistics. */

@@ -59,6 +59,8 @@ public final class Ops {
         if (!out.dtype().isFloating()) fail(op, "out " + out + " must be f32, bf16 or f16");
         if (!x.dtype().isFloating() && x.dtype() != DType.I32 && x.dtype() != DType.I64)
             fail(op, "x " + x + " must be a floating dtype, i32 or i64");
+        if (!x.dtype().isFloating() && out.dtype() != DType.F32)
+            fail(op, "integer x " + x + " converts to f32 only (one rounding), not to " + out.dtype());
         lastContiguous(op, "out", out);
         lastContiguous(op, "x", x);
         noOverlapUnlessSame(op, out, "x", x);
@@ -218,8 +220,8 @@ public final class Ops {
         if (!sin.shape().equals(table)) fail(op, "sin " + sin + " must be " + table + " for qk " + qk + " and " + spec);
         rows(op, "cos", cos);
         rows(op, "sin", sin);
-        noOverlap(op, qk, "cos", cos);
-        noOverlap(op, qk, "sin", sin);
+        if (qk.overlaps(cos)) fail(op, "qk " + qk + " overlaps cos " + cos);
+        if (qk.overlaps(sin)) fail(op, "qk " + qk + " overlaps sin " + sin);
         supported(Op.ROPE, qk.dtype(), op);
         run(op, () -> "qk=" + qk + ", cos=" + cos + ", " + spec, () -> backend.rope(qk, cos, sin, spec));
     }

@@ -18,8 +18,9 @@ public final class Scratch {
     /** A scratch area of {@code capacityBytes} on {@code backend}'s device, living as long as {@code owner}. */
     public Scratch(Backend backend, long capacityBytes, Arena owner) {
         if (capacityBytes <= 0) throw new IllegalArgumentException("scratch: capacity must be > 0, got " + capacityBytes);
-        this.block = backend.allocate(DType.U8, Shape.of(Math.toIntExact(Math.min(capacityBytes, Integer.MAX_VALUE))), owner);
-        this.capacity = block.numel();
+        long rows = (capacityBytes + Tensor.ALIGNMENT - 1) / Tensor.ALIGNMENT;    // [rows, 64] so any size fits a Shape
+        this.block = backend.allocate(DType.U8, Shape.of(Math.toIntExact(rows), (int) Tensor.ALIGNMENT), owner);
+        this.capacity = capacityBytes;
     }
 
     /** A tensor of {@code dtype} and {@code shape}, valid until the next {@link #reset()}. Contents are undefined. */

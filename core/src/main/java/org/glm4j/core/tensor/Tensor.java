@@ -167,7 +167,23 @@ public record Tensor(DType dtype, Shape shape, Device device, MemorySegment data
     public boolean overlaps(Tensor other) {
         if (!device.equals(other.device) || numel() == 0 || other.numel() == 0) return false;
         long[] a = addressSpan(), b = other.addressSpan();
-        return a[0] < b[1] && b[0] < a[1];
+        if (!(a[0] < b[1] && b[0] < a[1])) return false;
+        return !disjointColumns(other);
+    }
+
+    /**
+     * True when both views are rows of one common row stride whose column ranges never meet (for example two
+     * column slices of one fused buffer): the byte ranges of each row lie apart modulo the row period.
+     */
+    private boolean disjointColumns(Tensor other) {
+        if (!hasUniformRows() || !other.hasUniformRows() || rank() < 2 || other.rank() < 2) return false;
+        long period = rowStride() * dtype.byteSize();
+        if (period <= 0 || period != other.rowStride() * other.dtype.byteSize()) return false;
+        long wa = (long) dim(-1) * dtype.byteSize(), wb = (long) other.dim(-1) * other.dtype.byteSize();
+        if (wa > period || wb > period) return false;
+        long oa = Math.floorMod(data.address() + byteOffset, period), ob = Math.floorMod(other.data.address() + other.byteOffset, period);
+        long d = Math.floorMod(ob - oa, period);                   // b's start, seen from a's start on the circle
+        return d >= wa && period - d >= wb;
     }
 
     /** Byte offset of the element at {@code index} (one index per dimension) from the start of {@code data}. */

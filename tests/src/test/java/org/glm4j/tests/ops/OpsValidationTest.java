@@ -324,6 +324,8 @@ class OpsValidationTest {
         l.add(host("convert integer out", o -> o.convert(t(I32, 4), t(F32, 4)), "convert: out i32[4] must be f32, bf16 or f16"));
         l.add(host("convert u8 x", o -> o.convert(t(F32, 4), t(DType.U8, 4)),
                 "convert: x u8[4] must be a floating dtype, i32 or i64"));
+        l.add(host("convert integer to bf16", o -> o.convert(t(BF16, 4), t(I32, 4)),
+                "convert: integer x i32[4] converts to f32 only (one rounding), not to bf16"));
         l.add(host("convert shape", o -> o.convert(t(F32, 5), t(BF16, 4)), "convert: out f32[5] does not match x bf16[4]"));
         l.add(host("convert partial overlap", o -> {
             Tensor buf = t(BF16, 8);

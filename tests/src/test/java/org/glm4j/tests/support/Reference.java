@@ -211,7 +211,7 @@ public final class Reference {
 
     /**
      * RMSNorm per row: {@code w ⊙ round(x / √(mean(x²) + eps))} with the normalised value rounded to
-     * {@code rounding} (the output dtype) before the weight product, as {@code Backend#rmsNorm} describes.
+     * {@code rounding} (x's dtype) before the weight product, as {@code Backend#rmsNorm} describes.
      */
     public static double[] rmsNorm(Tensor x, Tensor weight, float eps, DType rounding) {
         double[] w = values(weight);

@@ -181,6 +181,17 @@ class TensorViewTest {
     }
 
     @Test
+    void overlaps_seesThroughInterleavedColumnSlices() {
+        Tensor t = grid(6, 8);
+        assertFalse(t.columns(0, 3).overlaps(t.columns(3, 5)), "adjacent column ranges of every row");
+        assertFalse(t.columns(5, 3).overlaps(t.columns(0, 5)), "the other way round");
+        assertTrue(t.columns(0, 4).overlaps(t.columns(3, 2)), "one shared column");
+        assertFalse(t.columns(2, 2).rows(1, 3).overlaps(t.columns(4, 4).rows(0, 6)), "different row ranges too");
+        assertTrue(t.columns(0, 8).overlaps(t.columns(7, 1)), "full rows meet any column");
+        assertTrue(t.view(48).overlaps(t.columns(2, 1)), "a flat view is not rows of the same stride");
+    }
+
+    @Test
     void equalViews_areEqualTensors() {
         Tensor t = grid(4, 4);
         assertEquals(t.rows(1, 2), t.view(16).view(4, 4).rows(1, 2));

@@ -126,14 +126,14 @@ public final class JvmBackend implements Backend {
     @Override public void rmsNorm(Tensor out, Tensor x, Tensor weight, float eps) {
         int n = x.dim(-1);
         float[] w = RowIO.loadAll(weight);
-        DType od = out.dtype();
+        DType xd = x.dtype();                                   // the reference rounds the normalised value to x's dtype
         forRows(x.rowCount(), n, (from, to) -> {
             float[] buf = RowIO.Buffers.get(0, n);
             for (long r = from; r < to; r++) {
                 RowIO.loadRow(x, r, buf);
                 float ss = Kernels.sumSquares(buf, n);
                 float inv = (float) (1.0 / Math.sqrt(ss / n + eps));
-                for (int i = 0; i < n; i++) buf[i] = w[i] * od.round(buf[i] * inv);
+                for (int i = 0; i < n; i++) buf[i] = w[i] * xd.round(buf[i] * inv);
                 RowIO.storeRow(out, r, buf);
             }
         });
@@ -367,12 +367,12 @@ public final class JvmBackend implements Backend {
                 Arrays.fill(a, 0, n, 0f);
                 return;
             }
-            float s = 0;
+            double s = 0;
             for (int i = 0; i < n; i++) {
                 a[i] = (float) Math.exp(a[i] - max);
                 s += a[i];
             }
-            float inv = 1f / s;
+            float inv = (float) (1.0 / s);
             for (int i = 0; i < n; i++) a[i] *= inv;
         }
 
