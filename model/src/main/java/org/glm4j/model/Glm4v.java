@@ -61,17 +61,21 @@ public final class Glm4v implements AutoCloseable {
     public static Glm4v load(Path dir, Options options) throws IOException {
         if (!Files.isDirectory(dir)) throw new IOException(dir + " is not a model folder");
         Backend backend = options.backend().equals("auto") ? Backends.auto(options.log()) : Backends.open(options.backend());
+        Glm4vModel model = null;
         try {
-            Glm4vModel model = Glm4vModel.load(dir, backend);
+            model = Glm4vModel.load(dir, backend);
             Path tok = dir.resolve("tokenizer.json");
             Tokenizer tokenizer = Files.isRegularFile(tok) ? Tokenizer.load(tok) : null;
+            if (tokenizer != null && tokenizer.tokenId("<|image|>") != model.config().imageTokenId())
+                throw new IllegalArgumentException(dir + ": tokenizer.json has <|image|> = " + tokenizer.tokenId("<|image|>")
+                        + " but config.json says image_token_id = " + model.config().imageTokenId());
             Path ipc = dir.resolve("preprocessor_config.json"), vpc = dir.resolve("video_preprocessor_config.json");
             ImageProcessorConfig image = Files.isRegularFile(ipc) ? ImageProcessorConfig.load(ipc) : ImageProcessorConfig.parse("{}", "defaults");
-            ImageProcessorConfig video = Files.isRegularFile(vpc) ? ImageProcessorConfig.load(vpc)
-                    : ImageProcessorConfig.parse("{\"size\":{\"shortest_edge\":12544,\"longest_edge\":47040000}}", "video defaults");
+            VideoProcessor video = Files.isRegularFile(vpc) ? VideoProcessor.load(vpc) : VideoProcessor.defaults();
             return new Glm4v(dir, backend, model, tokenizer, new Session.Preprocessors(
-                    new ImageProcessor(image, options.upscaleSmallImages()), new VideoProcessor(video, 2, 300)));
+                    new ImageProcessor(image, options.upscaleSmallImages()), video));
         } catch (IOException | RuntimeException e) {
+            if (model != null) model.close();
             backend.close();
             throw e;
         }

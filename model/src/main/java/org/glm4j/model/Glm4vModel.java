@@ -152,16 +152,17 @@ public final class Glm4vModel implements AutoCloseable {
     }
 
     /**
-     * Scratch bytes one prefill of {@code tokens} tokens with {@code visual} patch rows (or null) needs: the vision
-     * tower's and the decoder's largest live temporaries, with margin.
+     * Scratch bytes one prefill of {@code tokens} tokens with {@code visual} patch rows (or null) needs, returning the
+     * logits of every position or only the last: the vision tower's and the decoder's largest live temporaries,
+     * with margin.
      */
-    public long scratchBytes(int tokens, Patches visual) {
+    public long scratchBytes(int tokens, Patches visual, boolean allLogits) {
         Glm4vConfig c = config;
         long patches = visual == null ? 0 : visual.rows(), es = Math.max(dtype.byteSize(), 4);
         long vision = visual == null ? 0 : patches * (visual.rowSize() + 16L * c.vision().hiddenSize() + 4L * c.vision().outHiddenSize())
                 + patches / 4 * (8L * c.vision().outHiddenSize() + 3L * c.vision().intermediateSize());
-        long text = (long) tokens * (8L * c.text().hiddenSize() + 4L * c.text().intermediateSize() + 2L * c.text().vocabSize()
-                + 4L * c.text().numAttentionHeads() * c.text().headDim());
+        long text = (long) tokens * (8L * c.text().hiddenSize() + 4L * c.text().intermediateSize()
+                + 4L * c.text().numAttentionHeads() * c.text().headDim()) + (allLogits ? (long) tokens : 1L) * 2L * c.text().vocabSize();
         return Math.max(64L << 20, es * (vision + text) + (16L << 20));
     }
 

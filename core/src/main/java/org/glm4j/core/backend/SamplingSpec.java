@@ -12,7 +12,7 @@ import java.util.Arrays;
  * descending probability (ties by id), the first whose cumulative probability exceeds {@code uniform·total}.
  *
  * @param temperature       0 for greedy, else > 0
- * @param topK              keep the k most probable tokens; 0 disables
+ * @param topK              keep the k most probable tokens (and any tied with the k-th, as transformers does); 0 disables
  * @param topP              nucleus mass in (0, 1]; 1 disables
  * @param repetitionPenalty > 0; 1 disables
  * @param penalizedIds      ids the penalty applies to (each once, duplicates ignored)

@@ -63,7 +63,10 @@ public record Glm4vConfig(String modelType, int imageStartTokenId, int imageEndT
         int hidden = tr.i("hidden_size", 4096), heads = tr.i("num_attention_heads", 32);
         if (heads <= 0 || hidden % heads != 0)
             throw new JsonException(source + ": text hidden_size " + hidden + " is not a multiple of num_attention_heads " + heads);
-        int headDim = tr.has("head_dim") ? tr.i("head_dim", hidden / heads) : hidden / heads;
+        int headDim = hidden / heads;                       // transformers' attention always uses hidden / heads
+        if (tr.has("head_dim") && tr.get("head_dim") != null && tr.i("head_dim", headDim) != headDim)
+            throw new JsonException(source + ": text head_dim " + tr.i("head_dim", headDim) + " differs from hidden_size / num_attention_heads = "
+                    + headDim + "; GLM-4.1V's attention uses the latter");
         List<Integer> eos = new ArrayList<>();
         Object eosRaw = tr.has("eos_token_id") ? tr.get("eos_token_id") : root.get("eos_token_id");
         if (eosRaw instanceof List<?> l) for (Object o : l) eos.add((int) Json.asLong(o, source + ": eos_token_id"));
@@ -101,6 +104,9 @@ public record Glm4vConfig(String modelType, int imageStartTokenId, int imageEndT
         if (rd <= 0 || rd % 2 != 0 || rd > t.headDim())
             problems.add("rotary dim " + rd + " (head_dim " + t.headDim() + " x partial_rotary_factor " + t.partialRotaryFactor()
                     + ") must be even and within head_dim");
+        if (!"silu".equals(t.hiddenAct())) problems.add("text hidden_act " + t.hiddenAct() + " (only silu is supported)");
+        if (!"silu".equals(v.hiddenAct())) problems.add("vision hidden_act " + v.hiddenAct() + " (only silu is supported)");
+        if (Arrays.stream(t.mropeSection()).anyMatch(x -> x < 0)) problems.add("mrope_section " + Arrays.toString(t.mropeSection()) + " has a negative section");
         int sum = Arrays.stream(t.mropeSection()).sum();
         if (t.mropeSection().length != 3 || sum != rd / 2)
             problems.add("mrope_section " + Arrays.toString(t.mropeSection()) + " must be 3 sections summing to rotary dim/2 = "

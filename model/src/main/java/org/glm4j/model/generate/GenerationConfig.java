@@ -15,6 +15,7 @@ public record GenerationConfig(int maxNewTokens, float temperature, int topK, fl
                                long seed, List<Integer> stopIds) {
     public GenerationConfig {
         if (maxNewTokens < 1) throw new IllegalArgumentException("maxNewTokens must be >= 1, got " + maxNewTokens);
+        new org.glm4j.core.backend.SamplingSpec(temperature, topK, topP, repetitionPenalty, null, 0);   // validates
         stopIds = List.copyOf(stopIds);
     }
 
@@ -41,14 +42,21 @@ public record GenerationConfig(int maxNewTokens, float temperature, int topK, fl
         String src = f.getFileName().toString();
         Map<String, Object> m = Json.parseObject(Files.readString(f), src);
         boolean sample = Boolean.TRUE.equals(m.get("do_sample"));
-        float t = sample && m.get("temperature") != null ? (float) Json.asDouble(m.get("temperature"), src + ": temperature") : 0f;
-        int k = sample && m.get("top_k") != null ? (int) Json.asLong(m.get("top_k"), src + ": top_k") : 0;
-        float p = sample && m.get("top_p") != null ? (float) Json.asDouble(m.get("top_p"), src + ": top_p") : 1f;
+        // transformers' defaults when sampling: temperature 1.0, top_k 50, top_p 1.0.
+        float t = !sample ? 0f : m.get("temperature") != null ? (float) Json.asDouble(m.get("temperature"), src + ": temperature") : 1f;
+        int k = !sample ? 0 : m.get("top_k") != null ? (int) Json.asLong(m.get("top_k"), src + ": top_k") : 50;
+        float p = !sample ? 1f : m.get("top_p") != null ? (float) Json.asDouble(m.get("top_p"), src + ": top_p") : 1f;
         float rp = m.get("repetition_penalty") != null ? (float) Json.asDouble(m.get("repetition_penalty"), src + ": repetition_penalty") : 1f;
         List<Integer> stops = eosIds;
         Object eos = m.get("eos_token_id");
         if (eos instanceof List<?> l) stops = l.stream().map(o -> (int) Json.asLong(o, src + ": eos_token_id")).toList();
         else if (eos != null) stops = List.of((int) Json.asLong(eos, src + ": eos_token_id"));
-        return new GenerationConfig(maxNewTokens, t, k, p, rp, 0, stops);
+        GenerationConfig g = new GenerationConfig(maxNewTokens, t, k, p, rp, 0, stops);
+        try {
+            new org.glm4j.core.backend.SamplingSpec(t, k, p, rp, null, 0);           // reject bad values now, not mid-request
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(src + ": " + e.getMessage(), e);
+        }
+        return g;
     }
 }

@@ -20,8 +20,8 @@ import org.glm4j.model.json.JsonException;
  */
 public record GuiAction(String name, List<int[]> boxes, Map<String, String> args) {
     private static final Pattern CALL = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)\\s*\\((.*)\\)\\s*", Pattern.DOTALL);
-    private static final Pattern ARG = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)\\s*=\\s*(?:'((?:[^'\\\\]|\\\\.)*)'|\"((?:[^\"\\\\]|\\\\.)*)\"|([^,]+))");
-    private static final Pattern NUMBERS = Pattern.compile("\\[\\s*(-?\\d+(?:\\s*,\\s*-?\\d+){1,3})\\s*]");
+    private static final Pattern ARG = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)\\s*=\\s*(?:'((?:[^'\\\\]++|\\\\.)*+)'|\"((?:[^\"\\\\]++|\\\\.)*+)\"|([^,]++))");
+    private static final Pattern NUMBERS = Pattern.compile("\\[\\s*(-?\\d{1,9}+(?:\\s*,\\s*-?\\d{1,9}+){1,3})\\s*]");
 
     /** The actions found in {@code text} (a box's content or a whole answer); unparseable text gives none. */
     public static List<GuiAction> parse(String text) {

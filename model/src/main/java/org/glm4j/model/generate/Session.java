@@ -60,7 +60,7 @@ public final class Session implements AutoCloseable {
         if (closed) throw new IllegalStateException("session is closed");
         cancelled = false;
         int[] ids = prompt.ids();
-        ensureCapacity(ids.length + gen.maxNewTokens(), model.scratchBytes(ids.length, prompt.images() != null ? prompt.images() : prompt.video()));
+        ensureCapacity(ids.length + gen.maxNewTokens(), model.scratchBytes(ids.length, prompt.images() != null ? prompt.images() : prompt.video(), false));
         Ops ops = new Ops(model.backend(), scratch);
         scratch.reset();
         cache.clear();
@@ -115,9 +115,16 @@ public final class Session implements AutoCloseable {
             text.append(tail);
             if (!tail.isEmpty()) listener.onToken(-1, tail, parser.accept(tail));
         }
-        parser.finish();
+        List<OutputParser.Segment> rest = parser.finish();
+        if (!rest.isEmpty()) listener.onToken(-1, "", rest);
         List<GuiAction> actions = new ArrayList<>();
-        for (String box : parser.boxes()) actions.addAll(GuiAction.parse(box));
+        for (String box : parser.boxes()) {
+            try {
+                actions.addAll(GuiAction.parse(box));
+            } catch (RuntimeException | StackOverflowError unparseable) {
+                // a malformed box is text, not an action; the answer is still returned
+            }
+        }
         Result.Stats stats = new Result.Stats(ids.length, generated.size(), (tPrefill - t0) / 1e6, (tVision - t0) / 1e6, (tEnd - tPrefill) / 1e6);
         return new Result(ids, generated.stream().mapToInt(Integer::intValue).toArray(), text.toString(), parser.thinking(),
                 parser.answer(), parser.boxes(), actions, stop, stats);
@@ -138,6 +145,8 @@ public final class Session implements AutoCloseable {
         if (cache != null && cache.capacity() >= tokens && scratch.capacity() >= scratchBytes) return;
         int capacity = Math.max(tokens, cache == null ? 0 : cache.capacity());
         long bytes = Math.max(scratchBytes, scratch == null ? 0 : scratch.capacity());
+        cache = null;
+        scratch = null;
         arena.close();
         arena = Arena.ofShared();
         cache = model.newCache(capacity, arena);

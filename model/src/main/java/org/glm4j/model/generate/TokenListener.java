@@ -6,7 +6,7 @@ import java.util.List;
 @FunctionalInterface
 public interface TokenListener {
     /**
-     * @param id       the token id
+     * @param id       the token id, or −1 for text held back until the end (an incomplete UTF-8 sequence or tag)
      * @param text     the text it completes (possibly empty while a UTF-8 sequence is incomplete)
      * @param segments that text split by channel (thinking, answer, box), tags removed
      */

@@ -12,6 +12,7 @@ import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Decodes PNG, JPEG, BMP, GIF (first frame) and WebP (TwelveMonkeys' ImageIO plug-in) into {@link RgbImage} as Pillow's {@code convert("RGB")} does:
@@ -36,7 +37,7 @@ public final class ImageDecoder {
 
     /** Decodes encoded bytes; {@code name} is used in messages. */
     public RgbImage decode(byte[] encoded, String name) throws IOException {
-        try (InputStream in = new ByteArrayInputStream(encoded); ImageInputStream iis = ImageIO.createImageInputStream(in)) {
+        try (InputStream in = new ByteArrayInputStream(encoded); ImageInputStream iis = new MemoryCacheImageInputStream(in)) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(iis);
             if (!readers.hasNext())
                 throw new IOException(name + ": not a recognised image (supported: PNG, JPEG, BMP, GIF, WebP)");
@@ -76,7 +77,8 @@ public final class ImageDecoder {
                 }
             return new RgbImage(w, h, rgb);
         }
-        if (img.getType() == BufferedImage.TYPE_INT_RGB || img.getType() == BufferedImage.TYPE_INT_ARGB
+        boolean packed = img.getColorModel() instanceof java.awt.image.DirectColorModel;   // 565/555/888 packed pixels
+        if (packed || img.getType() == BufferedImage.TYPE_INT_RGB || img.getType() == BufferedImage.TYPE_INT_ARGB
                 || img.getType() == BufferedImage.TYPE_INT_BGR) {
             for (int y = 0; y < h; y++)
                 for (int x = 0; x < w; x++) {
@@ -93,7 +95,8 @@ public final class ImageDecoder {
                 r.getPixel(x, y, px);
                 int o = (y * w + x) * 3;
                 if (bands < 3) {
-                    byte g = (byte) (px[0] >> shift);
+                    // Pillow opens single-band 16-bit images as I;16 and clips to 255 on convert("RGB").
+                    byte g = (byte) (bands == 1 && bits == 16 ? Math.min(px[0], 255) : px[0] >> shift);
                     rgb[o] = g;
                     rgb[o + 1] = g;
                     rgb[o + 2] = g;

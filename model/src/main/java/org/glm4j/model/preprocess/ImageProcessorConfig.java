@@ -35,10 +35,15 @@ public record ImageProcessorConfig(long minPixels, long maxPixels, int patchSize
         return parse(Files.readString(file), file.getFileName().toString());
     }
 
-    /** Parses the JSON text; unknown keys are ignored, missing ones take the GLM-4.1V class defaults. */
+    /** Parses the JSON text; unknown keys are ignored, missing ones take the GLM-4.1V image processor's defaults. */
     public static ImageProcessorConfig parse(String json, String source) {
+        return parse(json, source, 112L * 112, 28L * 28 * 15000);
+    }
+
+    /** Parses the JSON text with the given pixel-limit defaults (the video processor's differ from the image one's). */
+    public static ImageProcessorConfig parse(String json, String source, long defaultMinPixels, long defaultMaxPixels) {
         Map<String, Object> m = Json.parseObject(json, source);
-        long min = 112L * 112, max = 28L * 28 * 15000;
+        long min = defaultMinPixels, max = defaultMaxPixels;
         if (m.get("size") instanceof Map<?, ?> size) {
             if (size.get("shortest_edge") != null) min = Json.asLong(size.get("shortest_edge"), source + ": size.shortest_edge");
             if (size.get("longest_edge") != null) max = Json.asLong(size.get("longest_edge"), source + ": size.longest_edge");

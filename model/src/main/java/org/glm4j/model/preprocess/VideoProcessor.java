@@ -27,12 +27,35 @@ public final class VideoProcessor {
         this.maxDuration = maxDuration;
     }
 
+    /**
+     * The processor of a {@code video_preprocessor_config.json}: its {@code fps} and {@code max_duration} (2 and
+     * 300 when absent) and pixel limits (the video defaults 12,544 … 47,040,000 when absent).
+     */
+    public static VideoProcessor load(java.nio.file.Path file) throws java.io.IOException {
+        String json = java.nio.file.Files.readString(file), src = file.getFileName().toString();
+        java.util.Map<String, Object> m = org.glm4j.model.json.Json.parseObject(json, src);
+        double fps = m.get("fps") == null ? 2 : org.glm4j.model.json.Json.asDouble(m.get("fps"), src + ": fps");
+        double max = m.get("max_duration") == null ? 300 : org.glm4j.model.json.Json.asDouble(m.get("max_duration"), src + ": max_duration");
+        return new VideoProcessor(ImageProcessorConfig.parse(json, src, 12_544L, 47_040_000L), fps, max);
+    }
+
+    /** A processor with the GLM-4.1V video defaults. */
+    public static VideoProcessor defaults() {
+        return new VideoProcessor(ImageProcessorConfig.parse("{}", "video defaults", 12_544L, 47_040_000L), 2, 300);
+    }
+
+    /**
+     * Samples, decodes (only the kept frames), resizes, normalises and patchifies {@code video}. Frames are resized
+     * with the Pillow-exact bicubic; transformers' video processor uses torchvision's, which can differ by one
+     * 8-bit level at some pixels.
+     */
     public Result process(Video video) {
-        VideoSampler.Sample sample = VideoSampler.sample(video.frames().size(), video.sourceFps(), video.duration(), fps, maxDuration);
+        int total = video.frames().count();
+        VideoSampler.Sample sample = VideoSampler.sample(total, video.sourceFps(), video.duration(), fps, maxDuration);
         int n = sample.indices().length;
-        if (n == 0) throw new IllegalArgumentException("video too short: " + video.frames().size() + " frames at "
+        if (n == 0) throw new IllegalArgumentException("video too short: " + total + " frames at "
                 + video.sourceFps() + " fps give no sample at " + fps + " fps");
-        RgbImage first = video.frames().get(0);
+        RgbImage first = video.frame(sample.indices()[0]);
         int[] hw = SmartResize.resize(n, first.height(), first.width(), config.temporalPatchSize(), config.factor(),
                 config.minPixels(), config.maxPixels(), false);
         float[] scale = new float[3], shift = new float[3];
@@ -44,7 +67,11 @@ public final class VideoProcessor {
         int tp = config.temporalPatchSize(), p = config.patchSize();
         float[][] planes = new float[n][];
         for (int i = 0; i < n; i++) {
-            RgbImage f = PillowResize.bicubic(video.frames().get(sample.indices()[i]), hw[1], hw[0]);
+            RgbImage raw = i == 0 ? first : video.frame(sample.indices()[i]);
+            if (raw.width() != first.width() || raw.height() != first.height())
+                throw new IllegalArgumentException("video frame " + sample.indices()[i] + " is " + raw.width() + "x" + raw.height()
+                        + ", frame " + sample.indices()[0] + " is " + first.width() + "x" + first.height());
+            RgbImage f = PillowResize.bicubic(raw, hw[1], hw[0]);
             int px = f.width() * f.height();
             float[] chw = new float[3 * px];
             for (int j = 0; j < px; j++)

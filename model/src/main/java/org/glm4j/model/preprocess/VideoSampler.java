@@ -13,7 +13,10 @@ import java.util.Set;
 public final class VideoSampler {
     private VideoSampler() {}
 
-    /** The kept frame indices and their timestamps in seconds ({@code index / sourceFps}). */
+    /**
+     * The kept frame indices and their timestamps in seconds ({@code index / sourceFps}; with an unknown frame rate
+     * the reference samples at 2 fps but divides by 24 for timestamps, and so does this).
+     */
     public record Sample(int[] indices, double[] timestamps) {}
 
     /**
@@ -23,7 +26,8 @@ public final class VideoSampler {
      */
     public static Sample sample(int totalFrames, double sourceFps, double duration, double fps, double maxDuration) {
         if (totalFrames < 1) throw new IllegalArgumentException("video has no frames");
-        double v = Double.isNaN(sourceFps) || sourceFps <= 0 ? 2.0 : sourceFps;
+        boolean known = !Double.isNaN(sourceFps) && sourceFps > 0;
+        double v = known ? sourceFps : 2.0;
         int maxIdx = totalFrames - 1;
         double dur = Double.isNaN(duration) ? Math.rint(maxIdx / v) + 1 : duration;
         List<Integer> idx = new ArrayList<>();
@@ -49,7 +53,7 @@ public final class VideoSampler {
         double[] ts = new double[out.length];
         for (int i = 0; i < out.length; i++) {
             out[i] = kept.get(i);
-            ts[i] = out[i] / v;
+            ts[i] = out[i] / (known ? v : 24.0);
         }
         return new Sample(out, ts);
     }

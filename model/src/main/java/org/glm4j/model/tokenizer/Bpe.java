@@ -30,7 +30,7 @@ final class Bpe {
             if (a == null || b == null || ab == null)
                 throw new IllegalArgumentException("tokenizer.json: merge \"" + m[0] + " " + m[1] + "\" (rank " + rank
                         + ") uses a token missing from the vocabulary");
-            merges.putIfAbsent(key(a, b), new int[] { rank, ab });
+            merges.put(key(a, b), new int[] { rank, ab });          // a repeated merge keeps its last rank, as HF
         }
     }
 
@@ -41,7 +41,7 @@ final class Bpe {
         int[] hit = cache.get(word);
         if (hit != null) return hit;
         int[] ids = merge(word);
-        if (cache.size() < CACHE_LIMIT) cache.put(word, ids);
+        if (cache.size() < CACHE_LIMIT && word.length() <= 256) cache.put(word, ids);
         return ids;
     }
 
@@ -68,23 +68,47 @@ final class Bpe {
             else throw new IllegalArgumentException("tokenizer: character U+" + Integer.toHexString(cp).toUpperCase()
                     + " is not in the vocabulary and the model has no unk token or byte fallback");
         }
-        // Repeatedly apply the lowest-ranked adjacent merge (leftmost on ties).
-        while (syms.size() > 1) {
-            int bestRank = Integer.MAX_VALUE, bestAt = -1, bestId = -1;
-            for (int i = 0; i + 1 < syms.size(); i++) {
-                int[] m = merges.get(key(syms.get(i), syms.get(i + 1)));
-                if (m != null && m[0] < bestRank) {
-                    bestRank = m[0];
-                    bestAt = i;
-                    bestId = m[1];
-                }
-            }
-            if (bestAt < 0) break;
-            syms.set(bestAt, bestId);
-            syms.remove(bestAt + 1);
+        return mergeAll(syms.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /**
+     * Applies merges lowest rank first, leftmost on ties, as Hugging Face does: a heap of candidate pairs over a
+     * linked list of symbols, so a word of n symbols costs O(n log n) rather than O(n²).
+     */
+    private int[] mergeAll(int[] sym) {
+        int n = sym.length;
+        if (n < 2) return sym;
+        int[] prev = new int[n], next = new int[n];
+        for (int i = 0; i < n; i++) {
+            prev[i] = i - 1;
+            next[i] = i + 1 < n ? i + 1 : -1;
         }
-        int[] out = new int[syms.size()];
-        for (int i = 0; i < out.length; i++) out[i] = syms.get(i);
+        // Heap entries: {rank, left position, left symbol, right symbol}; stale entries are skipped when popped.
+        java.util.PriorityQueue<long[]> heap = new java.util.PriorityQueue<>((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0])
+                : Long.compare(a[1], b[1]));
+        for (int i = 0; i + 1 < n; i++) push(heap, sym, i, i + 1);
+        while (!heap.isEmpty()) {
+            long[] e = heap.poll();
+            int left = (int) e[1], right = next[left];
+            if (sym[left] < 0 || right < 0 || sym[left] != (int) e[2] || sym[right] != (int) e[3]) continue;
+            int[] m = merges.get(key(sym[left], sym[right]));
+            sym[left] = m[1];
+            sym[right] = -1;
+            int after = next[right];
+            next[left] = after;
+            if (after >= 0) prev[after] = left;
+            if (prev[left] >= 0) push(heap, sym, prev[left], left);
+            if (after >= 0) push(heap, sym, left, after);
+        }
+        int count = 0;
+        for (int v : sym) if (v >= 0) count++;
+        int[] out = new int[count];
+        for (int i = 0, k = 0; i >= 0 && i < n; i = next[i]) out[k++] = sym[i];
         return out;
+    }
+
+    private void push(java.util.PriorityQueue<long[]> heap, int[] sym, int left, int right) {
+        int[] m = merges.get(key(sym[left], sym[right]));
+        if (m != null) heap.add(new long[] { m[0], left, sym[left], sym[right] });
     }
 }

@@ -47,24 +47,62 @@ public final class ChatTemplate {
     public static final String IMAGE_SPAN = "<|begin_of_image|><|image|><|end_of_image|>";
     public static final String VIDEO_SPAN = "<|begin_of_video|><|video|><|end_of_video|>";
 
-    /** The rendered prompt string. */
-    public static String render(List<Message> messages, boolean addGenerationPrompt) {
-        StringBuilder sb = new StringBuilder("[gMASK]<sop>");
+    /** A piece of the rendered prompt: template markup, message text, or a media slot. */
+    public sealed interface Piece permits Markup, Content, ImageSlot, VideoSlot {}
+
+    /** Template text: role tokens, newlines, media span tokens; special tokens in it are real. */
+    public record Markup(String text) implements Piece {}
+
+    /** Text of a message: tokenized as plain text, so look-alike special tokens stay text. */
+    public record Content(String text) implements Piece {}
+
+    /** Where image {@code index}'s {@code <|image|>} placeholder stands. */
+    public record ImageSlot(int index) implements Piece {}
+
+    /** Where video {@code index}'s {@code <|video|>} placeholder stands. */
+    public record VideoSlot(int index) implements Piece {}
+
+    /** The prompt as pieces, in order; {@link #render} is their text. */
+    public static List<Piece> pieces(List<Message> messages, boolean addGenerationPrompt) {
+        List<Piece> out = new java.util.ArrayList<>();
+        out.add(new Markup("[gMASK]<sop>"));
         for (Message m : messages) {
-            switch (m.role()) {
-                case SYSTEM -> sb.append("<|system|>\n");
-                case USER -> sb.append("<|user|>\n");
-                case ASSISTANT -> sb.append("<|assistant|>").append(m.metadata() == null ? "" : m.metadata()).append('\n');
-            }
+            out.add(new Markup(switch (m.role()) {
+                case SYSTEM -> "<|system|>\n";
+                case USER -> "<|user|>\n";
+                case ASSISTANT -> "<|assistant|>" + (m.metadata() == null ? "" : m.metadata()) + "\n";
+            }));
             for (Part p : m.content()) {
                 switch (p) {
-                    case Text t -> sb.append(t.text());
-                    case Image i -> sb.append(IMAGE_SPAN);
-                    case VideoClip v -> sb.append(VIDEO_SPAN);
+                    case Text t -> out.add(new Content(t.text()));
+                    case Image i -> {
+                        out.add(new Markup("<|begin_of_image|>"));
+                        out.add(new ImageSlot(i.index()));
+                        out.add(new Markup("<|end_of_image|>"));
+                    }
+                    case VideoClip v -> {
+                        out.add(new Markup("<|begin_of_video|>"));
+                        out.add(new VideoSlot(v.index()));
+                        out.add(new Markup("<|end_of_video|>"));
+                    }
                 }
             }
         }
-        if (addGenerationPrompt) sb.append("<|assistant|>\n");
+        if (addGenerationPrompt) out.add(new Markup("<|assistant|>\n"));
+        return out;
+    }
+
+    /** The rendered prompt string, placeholders unexpanded. */
+    public static String render(List<Message> messages, boolean addGenerationPrompt) {
+        StringBuilder sb = new StringBuilder();
+        for (Piece p : pieces(messages, addGenerationPrompt)) {
+            switch (p) {
+                case Markup m -> sb.append(m.text());
+                case Content c -> sb.append(c.text());
+                case ImageSlot i -> sb.append("<|image|>");
+                case VideoSlot v -> sb.append("<|video|>");
+            }
+        }
         return sb.toString();
     }
 }

@@ -28,6 +28,7 @@ public final class Tokenizer {
 
     private final Bpe bpe;
     private final List<Added> added;                 // longest content first
+    private final Map<Character, List<Added>> addedByFirstChar = new HashMap<>();
     private final Map<Integer, Added> addedById = new HashMap<>();
     private final Map<String, Integer> vocab;
     private final String[] idToToken;
@@ -77,6 +78,7 @@ public final class Tokenizer {
             }
         list.sort(Comparator.comparingInt((Added a) -> a.content().length()).reversed());
         added = List.copyOf(list);
+        for (Added a : added) addedByFirstChar.computeIfAbsent(a.content().charAt(0), k -> new ArrayList<>()).add(a);
         idToToken = new String[maxId + 1];
         for (Map.Entry<String, Integer> e : vocab.entrySet()) idToToken[e.getValue()] = e.getKey();
         for (Added a : added) idToToken[a.id()] = a.content();
@@ -115,30 +117,73 @@ public final class Tokenizer {
         return a != null && a.special();
     }
 
-    /** Token ids of {@code text}; added tokens inside the text are recognised. */
+    /** Token ids of {@code text}; added tokens inside the text are recognised (leftmost, then longest). */
     public int[] encode(String text) {
+        return encode(List.of(new Chunk(text, true)));
+    }
+
+    /** A run of text; added tokens are recognised in it only when {@code specials} is true. */
+    public record Chunk(String text, boolean specials) {}
+
+    /**
+     * Token ids of consecutive chunks as if they were one string, except that added tokens are recognised only in
+     * chunks that allow them: ordinary text is pre-tokenized in whole runs across chunk boundaries, exactly as the
+     * concatenated string would be.
+     */
+    public int[] encode(List<Chunk> chunks) {
         List<Integer> out = new ArrayList<>();
-        int pos = 0;
-        while (pos <= text.length()) {
-            int bestAt = text.length(), bestLen = 0;
-            Added best = null;
-            for (Added a : added) {
-                int at = text.indexOf(a.content(), pos);
-                if (at >= 0 && (at < bestAt || (at == bestAt && a.content().length() > bestLen))) {
-                    bestAt = at;
-                    bestLen = a.content().length();
-                    best = a;
-                }
+        StringBuilder ordinary = new StringBuilder();
+        for (Chunk c : chunks) {
+            String t = c.text();
+            if (!c.specials()) {
+                ordinary.append(t);
+                continue;
             }
-            int end = bestAt, next = best == null ? text.length() : bestAt + bestLen;
-            if (best != null && best.lstrip()) while (end > pos && Character.isWhitespace(text.charAt(end - 1))) end--;
-            encodeOrdinary(text.substring(pos, end), out);
-            if (best == null) break;
-            out.add(best.id());
-            if (best.rstrip()) while (next < text.length() && Character.isWhitespace(text.charAt(next))) next++;
-            pos = next;
+            int pos = 0;
+            while (true) {
+                Added hit = null;
+                int at = pos;
+                for (; at < t.length() && hit == null; at++) {
+                    List<Added> candidates = addedByFirstChar.get(t.charAt(at));
+                    if (candidates == null) continue;
+                    for (Added a : candidates)                       // longest first
+                        if (t.startsWith(a.content(), at)) {
+                            hit = a;
+                            break;
+                        }
+                }
+                if (hit == null) {
+                    ordinary.append(t, pos, t.length());
+                    break;
+                }
+                int start = at - 1;
+                ordinary.append(t, pos, start);
+                if (hit.lstrip())
+                    while (!ordinary.isEmpty() && isRustWhitespace(ordinary.charAt(ordinary.length() - 1))) ordinary.setLength(ordinary.length() - 1);
+                encodeOrdinary(ordinary.toString(), out);
+                ordinary.setLength(0);
+                out.add(hit.id());
+                pos = start + hit.content().length();
+                if (hit.rstrip()) while (pos < t.length() && isRustWhitespace(t.charAt(pos))) pos++;
+            }
         }
+        encodeOrdinary(ordinary.toString(), out);
         return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * Token ids of {@code text} treating added-token strings as ordinary text (user input that merely looks like
+     * {@code <|assistant|>} must not become a control token).
+     */
+    public int[] encodePlain(String text) {
+        List<Integer> out = new ArrayList<>();
+        encodeOrdinary(text, out);
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Unicode White_Space, as Rust's {@code char::is_whitespace} (which Hugging Face uses for lstrip/rstrip). */
+    private static boolean isRustWhitespace(char c) {
+        return Character.isWhitespace(c) && !(c >= 0x1c && c <= 0x1f) || c == 0x85 || c == 0xa0 || c == 0x2007 || c == 0x202f;
     }
 
     private void encodeOrdinary(String text, List<Integer> out) {
@@ -161,8 +206,12 @@ public final class Tokenizer {
 
     /** Appends the bytes of one token to {@code out}. */
     void appendBytes(int id, ByteArrayOutputStream out) {
-        if (id < 0 || id >= idToToken.length || idToToken[id] == null)
-            throw new IllegalArgumentException("token id " + id + " is not in the tokenizer (size " + idToToken.length + ")");
+        if (id < 0 || id >= idToToken.length || idToToken[id] == null) {
+            out.write(0xEF);                                    // U+FFFD: an id the tokenizer does not define
+            out.write(0xBF);
+            out.write(0xBD);
+            return;
+        }
         String tok = idToToken[id];
         if (addedById.containsKey(id) || !byteLevel) {
             if (!byteLevel && tok.length() == 6 && tok.startsWith("<0x") && tok.endsWith(">")) {

@@ -80,11 +80,11 @@ public record SafetensorsHeader(Path file, long dataStart, long dataBytes, List<
             }
             entries.add(entry(file, name, e.getValue(), dataBytes));
         }
-        List<Entry> sorted = new ArrayList<>(entries);
+        List<Entry> sorted = new ArrayList<>(entries.stream().filter(e -> e.bytes() > 0).toList());   // empty ranges hold nothing
         sorted.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
         for (int i = 1; i < sorted.size(); i++) {
             Entry prev = sorted.get(i - 1), cur = sorted.get(i);
-            if (cur.begin() < prev.end() && cur.bytes() > 0 && prev.bytes() > 0)
+            if (cur.begin() < prev.end())
                 throw new SafetensorsException(file, cur.name(), "bytes [" + cur.begin() + ", " + cur.end()
                         + ") overlap tensor " + prev.name() + " [" + prev.begin() + ", " + prev.end() + ")");
         }

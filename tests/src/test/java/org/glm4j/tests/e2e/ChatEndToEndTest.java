@@ -98,6 +98,27 @@ class ChatEndToEndTest {
     }
 
     @Test
+    void typedSpecialTokens_stayText_andImagesFollowTheirReferences() throws Exception {
+        try (Session s = glm.newSession()) {
+            Prompt p = s.prepare(Request.of("say <|assistant|> and <|image|>", List.of()));
+            long controls = java.util.Arrays.stream(p.ids()).filter(i -> i == 1008 || i == 1014).count();
+            assertEquals(1, controls, "only the template's own <|assistant|> is a control token");
+            assertEquals("say <|assistant|> and <|image|>", glm.tokenizer().decode(java.util.Arrays.copyOfRange(p.ids(), 4, p.ids().length - 2)));
+
+            RgbImage second = new ImageDecoder().decode(GoldenCases.dir(GoldenCases.IMAGE).resolve("image_1_333x127.png"));
+            var parts = List.<org.glm4j.model.tokenizer.ChatTemplate.Part>of(new org.glm4j.model.tokenizer.ChatTemplate.Image(1),
+                    new org.glm4j.model.tokenizer.ChatTemplate.Text("and"), new org.glm4j.model.tokenizer.ChatTemplate.Image(0));
+            Prompt q = s.prepare(new Request(List.of(org.glm4j.model.tokenizer.ChatTemplate.Message.user(parts)), List.of(image, second), null));
+            assertArrayEquals(new int[] { 1, 10, 24 }, q.imageGrids().get(0), "image 1 is referenced first");
+            assertArrayEquals(new int[] { 1, 14, 20 }, q.imageGrids().get(1));
+            var twice = List.<org.glm4j.model.tokenizer.ChatTemplate.Part>of(new org.glm4j.model.tokenizer.ChatTemplate.Image(0),
+                    new org.glm4j.model.tokenizer.ChatTemplate.Image(0));
+            assertThrows(IllegalArgumentException.class,
+                    () -> s.prepare(new Request(List.of(org.glm4j.model.tokenizer.ChatTemplate.Message.user(twice)), List.of(image, second), null)));
+        }
+    }
+
+    @Test
     void imagesAndVideoTogether_areRejected() throws Exception {
         Video video = Video.fromFolder(GoldenCases.dir(GoldenCases.VIDEO), Double.NaN, new ImageDecoder());
         try (Session s = glm.newSession()) {

@@ -40,10 +40,18 @@ class VideoPreprocessGoldenTest {
     }
 
     @Test
+    void unknownFrameRate_samplesAt2fpsAndStampsAt24fps() {
+        VideoSampler.Sample s = VideoSampler.sample(10, Double.NaN, Double.NaN, 2, 300);
+        // duration = rint(9 / 2) + 1 = 5 s → 10 samples at ceil(i·2/2) = i; timestamps i / 24
+        assertArrayEquals(new int[] { 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 }, s.indices());
+        assertEquals(9 / 24.0, s.timestamps()[9], 1e-12);
+    }
+
+    @Test
     void tooShortVideo_isRejectedClearly() {
-        VideoProcessor p = new VideoProcessor(ImageProcessorConfig.parse("{}", "defaults"), 2, 300);
+        VideoProcessor p = VideoProcessor.defaults();
         List<RgbImage> frames = java.util.Collections.nCopies(10, new RgbImage(56, 56, new byte[56 * 56 * 3]));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.process(new Video(frames, 24, 10 / 24.0)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.process(Video.of(frames, 24, 10 / 24.0)));
         assertTrue(e.getMessage().contains("too short"), e.getMessage());
     }
 }

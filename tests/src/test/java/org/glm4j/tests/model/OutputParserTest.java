@@ -49,5 +49,8 @@ class OutputParserTest {
         assertArrayEquals(new int[] { 30, 40 }, desktop.get(0).boxes().get(1));
         assertEquals("DONE", GuiAction.parse("DONE()").get(0).name());
         assertTrue(GuiAction.parse("just words").isEmpty());
+        String longArg = "type(content='" + "x".repeat(20_000) + "')";
+        assertEquals(20_000, GuiAction.parse(longArg).get(0).args().get("content").length());
+        assertTrue(GuiAction.parse("click(start_box='[99999999999,5]')").get(0).boxes().isEmpty(), "out-of-range numbers are no box");
     }
 }

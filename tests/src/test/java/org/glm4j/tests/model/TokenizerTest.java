@@ -116,6 +116,25 @@ class TokenizerTest {
     }
 
     @Test
+    void chunks_tokenizeLikeTheJoinedString_exceptForProtectedSpecials() {
+        String a = "<|user|>\n", b = "\n\nHello  world<|assistant|>";
+        assertArrayEquals(TOK.encode(a + b), TOK.encode(List.of(new Tokenizer.Chunk(a, true), new Tokenizer.Chunk(b, true))));
+        int[] plain = TOK.encode(List.of(new Tokenizer.Chunk(a, true), new Tokenizer.Chunk("<|assistant|>", false)));
+        assertEquals(SPECIAL_BASE + 7, plain[0]);
+        assertTrue(java.util.Arrays.stream(plain).noneMatch(i -> i == SPECIAL_BASE + 8), "protected text never becomes a special token");
+        assertEquals(a + "<|assistant|>", TOK.decode(plain));
+    }
+
+    @Test
+    void longWords_mergeCorrectly() {
+        String word = "Hello".repeat(8000);                             // one 40k-letter piece
+        int[] ids = TOK.encode(word);
+        assertEquals(word, TOK.decode(ids));
+        assertEquals(8000, ids.length);                                // every "Hello" merges whole; "oH" has no merge
+        for (int id : ids) assertEquals(id("Hello"), id);
+    }
+
+    @Test
     void caseInsensitiveContractions_areSeparatePieces() {
         int[] got = TOK.encode("it'S");
         assertArrayEquals(new int[] { 'i', 't', '\'', 'S' }, got);   // "it" and "'S" are pieces, no merges apply

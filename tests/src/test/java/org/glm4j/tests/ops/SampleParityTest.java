@@ -115,6 +115,10 @@ class SampleParityTest {
             list.add(Arguments.of(b.name(), "top-p 0.9 keeps two (mass 0.910 reaches it)", three,
                     new SamplingSpec(1, 0, 0.9f, 1, null, 0.95), 0));
             list.add(Arguments.of(b.name(), "top-p 0.5 keeps one", three, new SamplingSpec(1, 0, 0.5f, 1, null, 0.99), 2));
+            // top-k 1 over {0, 0, -5}: both tokens tied with the first stay (transformers keeps ties), each half the mass.
+            float[] tied = { 0, -5, 0 };
+            list.add(Arguments.of(b.name(), "top-k keeps ties with the k-th (draw 0.3)", tied, new SamplingSpec(1, 1, 1, 1, null, 0.3), 0));
+            list.add(Arguments.of(b.name(), "top-k keeps ties with the k-th (draw 0.7)", tied, new SamplingSpec(1, 1, 1, 1, null, 0.7), 2));
         }
         return list.stream();
     }

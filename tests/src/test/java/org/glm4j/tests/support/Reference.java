@@ -454,6 +454,7 @@ public final class Reference {
                 .sorted(Comparator.comparingDouble((Integer i) -> -s[i]).thenComparingInt(i -> i))
                 .toArray(Integer[]::new);
         int keep = spec.topK() == 0 ? s.length : Math.min(spec.topK(), s.length);
+        while (keep < s.length && s[order[keep]] == s[order[keep - 1]]) keep++;     // ties with the k-th stay (transformers)
         double[] prob = new double[keep];
         for (int i = 0; i < keep; i++) prob[i] = Math.exp(s[order[i]] - s[order[0]]);
         if (spec.topP() < 1) {

@@ -24,11 +24,23 @@ final class Sampler {
 
         float t = spec.temperature();
         for (int i = 0; i < vocab; i++) logits[i] /= t;
-        // Candidates in descending logit order, ties by ascending id: sort keys (orderable float bits, id).
-        int keep = spec.topK() > 0 ? Math.min(spec.topK(), vocab) : vocab;
-        long[] keys = new long[vocab];
-        for (int i = 0; i < vocab; i++) keys[i] = ((long) ~orderable(logits[i]) << 32) | i;
+        // Candidates in descending logit order, ties by ascending id. With top-k, only tokens at or above the k-th
+        // largest logit (ties with it kept, as transformers does) are sorted; the threshold comes from a selection.
+        int[] candidates;
+        if (spec.topK() > 0 && spec.topK() < vocab) {
+            float threshold = kthLargest(logits.clone(), spec.topK());
+            int n = 0;
+            for (float v : logits) if (v >= threshold) n++;
+            candidates = new int[n];
+            for (int i = 0, j = 0; i < vocab; i++) if (logits[i] >= threshold) candidates[j++] = i;
+        } else {
+            candidates = new int[vocab];
+            for (int i = 0; i < vocab; i++) candidates[i] = i;
+        }
+        long[] keys = new long[candidates.length];
+        for (int i = 0; i < candidates.length; i++) keys[i] = ((long) ~orderable(logits[candidates[i]]) << 32) | candidates[i];
         Arrays.sort(keys);
+        int keep = keys.length;
         int[] order = new int[keep];
         for (int i = 0; i < keep; i++) order[i] = (int) keys[i];
 
@@ -59,6 +71,30 @@ final class Sampler {
             if (acc > target) return order[i];
         }
         return order[keep - 1];
+    }
+
+    /** The k-th largest of {@code a} (1-based; NaN as −∞), by quickselect; {@code a} is reordered. */
+    static float kthLargest(float[] a, int k) {
+        for (int i = 0; i < a.length; i++) if (Float.isNaN(a[i])) a[i] = Float.NEGATIVE_INFINITY;
+        int lo = 0, hi = a.length - 1, target = k - 1;          // position in descending order
+        java.util.SplittableRandom pivots = new java.util.SplittableRandom(k);
+        while (lo < hi) {
+            float pivot = a[lo + pivots.nextInt(hi - lo + 1)];
+            int i = lo, j = hi;
+            while (i <= j) {
+                while (a[i] > pivot) i++;
+                while (a[j] < pivot) j--;
+                if (i <= j) {
+                    float tmp = a[i];
+                    a[i++] = a[j];
+                    a[j--] = tmp;
+                }
+            }
+            if (target <= j) hi = j;
+            else if (target >= i) lo = i;
+            else return a[target];
+        }
+        return a[target];
     }
 
     /** Index of the largest value, lowest index on ties; NaN counts as smallest. */
