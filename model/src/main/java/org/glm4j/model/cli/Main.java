@@ -62,7 +62,8 @@ public final class Main {
                                [--system TEXT] [--max-new-tokens N] [--temperature T] [--top-k K] [--top-p P]
                                [--repetition-penalty R] [--seed S] [--hide-thinking] "prompt"
                   ./glm4j golden-check DIR [--backend B] [--weights f32|bf16|both]
-                  ./glm4j synth --out DIR [--text-layers N] [--vision-layers N] [--vocab V] [--dtype bf16|f32] [--seed S]""");
+                  ./glm4j synth --out DIR [--text-layers N] [--vision-layers N] [--vocab V] [--dtype bf16|f32] [--seed S]
+                  ./glm4j synth --tokenizer-only --out DIR     (a tokenizer.json for an existing checkpoint folder)""");
     }
 
     // ---------------------------------------------------------------- chat
@@ -150,8 +151,17 @@ public final class Main {
     // ---------------------------------------------------------------- synth
 
     static int synth(String[] argv, PrintStream out) throws IOException {
-        Args a = new Args(argv, Set.of(), Set.of("out", "text-layers", "vision-layers", "vocab", "dtype", "seed"));
+        Args a = new Args(argv, Set.of("tokenizer-only"), Set.of("out", "text-layers", "vision-layers", "vocab", "dtype", "seed"));
         Path dir = Path.of(a.require("out"));
+        if (a.flag("tokenizer-only")) {
+            // A tokenizer.json for an existing folder (e.g. the tiny reference checkpoints): its vocabulary size, and
+            // the special tokens where its config puts them (<|image|> is the 15th special, as in GLM-4.1V).
+            org.glm4j.model.config.Glm4vConfig c = org.glm4j.model.config.Glm4vConfig.load(dir);
+            int base = c.imageTokenId() - 14;
+            org.glm4j.model.synth.SyntheticTokenizer.write(dir.resolve("tokenizer.json"), c.text().vocabSize(), base);
+            out.println("wrote " + dir.resolve("tokenizer.json") + " (specials from id " + base + ")");
+            return 0;
+        }
         String dt = a.get("dtype", "bf16");
         DType dtype = switch (dt) {
             case "bf16" -> DType.BF16;
