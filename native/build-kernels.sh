@@ -5,10 +5,11 @@
 #
 # RESOURCE_DIR receives org/glm4j/native/glmk.fatbin (when built) and org/glm4j/native/glmk.properties (always:
 # kernels=built|not-built, the reason, the source hash, nvcc's version, the targets). BUILD_DIR keeps ptxas.log
-# (nvcc's full output with the -Xptxas -v figures) and, under cuda/, the stamp and the fatbin between builds: nvcc runs only when the hash of the kernel sources, glmk.h, the flags
-# and nvcc's version differs from the stamp. The nvcc used is $GLM4J_NVCC if set, else nvcc on
-# the PATH, else the newest /usr/local/cuda*/bin/nvcc; with none (or GLM4J_NVCC=none) the build still succeeds and
-# records kernels=not-built. A GLM4J_NVCC that is not an executable fails the build.
+# (nvcc's full output with the -Xptxas -v figures) and, under cuda/, the stamp and the fatbin between builds:
+# nvcc runs only when the hash of the kernel sources, glmk.h, the flags and nvcc's version differs from the stamp.
+# The nvcc used is $GLM4J_NVCC if set, else nvcc on the PATH, else the newest /usr/local/cuda*/bin/nvcc; with none
+# (or GLM4J_NVCC=none) the build still succeeds and records kernels=not-built. A GLM4J_NVCC that is not an
+# executable fails the build.
 # GLM4J_NVCC_FLAGS adds flags (e.g. -lineinfo for profiling); they are part of the hash.
 set -euo pipefail
 
@@ -96,7 +97,8 @@ check_header "$CUDA_INCLUDE"
 
 SOURCES=$(cd "$HERE" && ls cuda/*.cu cuda/*.cuh include/glmk.h | LC_ALL=C sort)
 HASH=$( (cd "$HERE" && for f in $SOURCES; do echo "== $f"; cat "$f"; done
-         echo "== flags ${TARGETS[*]} ${FLAGS[*]} ${EXTRA[*]:-}"; echo "== nvcc $NVCC_VERSION") | sha256sum | cut -d' ' -f1)
+         echo "== flags ${TARGETS[*]} ${FLAGS[*]} ${EXTRA[*]:-}"; echo "== nvcc $NVCC_VERSION") \
+       | sha256sum | cut -d' ' -f1)
 
 if [ -f "$WORK/glmk.sha256" ] && [ "$(cat "$WORK/glmk.sha256")" = "$HASH" ] && [ -f "$WORK/glmk.fatbin" ]; then
   log "kernels up to date (${HASH:0:12}); ptxas figures in $BUILD/ptxas.log"
@@ -119,7 +121,8 @@ else
                for d in "${dtypes[@]}"; do echo "$base$d"; done
              done | LC_ALL=C sort -u)
   for target in sm_80 sm_86 sm_89 sm_90a; do
-    compiled=$(awk -F"'" -v t="$target" '/Compiling entry function/ && $4 == t { print $2 }' "$BUILD/ptxas.log" | LC_ALL=C sort -u)
+    compiled=$(awk -F"'" -v t="$target" '/Compiling entry function/ && $4 == t { print $2 }' "$BUILD/ptxas.log" \
+               | LC_ALL=C sort -u)
     if [ "$compiled" != "$expected" ]; then
       log "kernels compiled for $target differ from those glmk.h documents:" >&2
       diff <(echo "$expected") <(echo "$compiled") | sed 's/^/[glmk]   /' >&2 || true
@@ -135,7 +138,8 @@ else
     /Compiling entry function/ { fn = $2; arch = $4; seen[fn] = 1; next }
     /spill stores/             { split($0, w, " "); spill[fn] += w[5] + w[9]; next }
     /Used [0-9]+ registers/    { match($0, /Used [0-9]+ registers/); r[fn, arch] = substr($0, RSTART + 5, RLENGTH - 15)
-                                 s = "0"; if (match($0, /[0-9]+ bytes smem/)) s = substr($0, RSTART, RLENGTH - 11); smem[fn] = s }
+                                 s = "0"; if (match($0, /[0-9]+ bytes smem/)) s = substr($0, RSTART, RLENGTH - 11)
+                                 smem[fn] = s }
     END { for (f in seen) printf "[glmk]   %-30s regs %3s %3s %3s %3s  spill %d B  smem %s B\n", f, r[f, "sm_80"],
                                  r[f, "sm_86"], r[f, "sm_89"], r[f, "sm_90a"], spill[f], smem[f] }
   ' "$BUILD/ptxas.log" | LC_ALL=C sort

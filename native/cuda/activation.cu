@@ -62,9 +62,9 @@ __device__ void unary(const glmk_unary_args& a) {
 
 }  // namespace glmk::activation
 
-extern "C" __global__ void __launch_bounds__(GLMK_EW_THREADS) glmk_swiglu_f32(glmk_swiglu_args a) { glmk::activation::swiglu<float>(a); }
-extern "C" __global__ void __launch_bounds__(GLMK_EW_THREADS) glmk_swiglu_bf16(glmk_swiglu_args a) { glmk::activation::swiglu<glmk::bf16>(a); }
-extern "C" __global__ void __launch_bounds__(GLMK_EW_THREADS) glmk_swiglu_f16(glmk_swiglu_args a) { glmk::activation::swiglu<glmk::f16>(a); }
-extern "C" __global__ void __launch_bounds__(GLMK_EW_THREADS) glmk_unary_f32(glmk_unary_args a) { glmk::activation::unary<float>(a); }
-extern "C" __global__ void __launch_bounds__(GLMK_EW_THREADS) glmk_unary_bf16(glmk_unary_args a) { glmk::activation::unary<glmk::bf16>(a); }
-extern "C" __global__ void __launch_bounds__(GLMK_EW_THREADS) glmk_unary_f16(glmk_unary_args a) { glmk::activation::unary<glmk::f16>(a); }
+GLMK_EXPORT(GLMK_EW_THREADS, glmk_swiglu_f32, glmk_swiglu_args, glmk::activation::swiglu<float>(a))
+GLMK_EXPORT(GLMK_EW_THREADS, glmk_swiglu_bf16, glmk_swiglu_args, glmk::activation::swiglu<glmk::bf16>(a))
+GLMK_EXPORT(GLMK_EW_THREADS, glmk_swiglu_f16, glmk_swiglu_args, glmk::activation::swiglu<glmk::f16>(a))
+GLMK_EXPORT(GLMK_EW_THREADS, glmk_unary_f32, glmk_unary_args, glmk::activation::unary<float>(a))
+GLMK_EXPORT(GLMK_EW_THREADS, glmk_unary_bf16, glmk_unary_args, glmk::activation::unary<glmk::bf16>(a))
+GLMK_EXPORT(GLMK_EW_THREADS, glmk_unary_f16, glmk_unary_args, glmk::activation::unary<glmk::f16>(a))

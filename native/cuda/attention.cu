@@ -68,7 +68,8 @@ __device__ void run(const glmk_attention_args& a) {
         return;
     }
     if (!valid_shape(a) || a.rows_per_block < 1 || a.heads_per_block < 1
-            || a.rows_per_block * a.heads_per_block > SLOTS || a.keys_per_split < TILE || a.keys_per_split % TILE != 0) {
+            || a.rows_per_block * a.heads_per_block > SLOTS || a.keys_per_split < TILE
+            || a.keys_per_split % TILE != 0) {
         fail(a.status, GLMK_ERR_SHAPE);
         return;
     }
@@ -117,7 +118,8 @@ __device__ void run(const glmk_attention_args& a) {
     const float qscale = a.scale * LOG2E;
     for (int e = tid; e < slots * D; e += THREADS) {
         const int s = e / D, d = e - s * D;
-        const int64_t off = static_cast<int64_t>(r0 + s / nh) * a.q_token_stride + static_cast<int64_t>(h0 + s % nh) * a.q_head_stride + d;
+        const int64_t off = static_cast<int64_t>(r0 + s / nh) * a.q_token_stride
+                + static_cast<int64_t>(h0 + s % nh) * a.q_head_stride + d;
         qs[e] = load_any(a.q, a.q_dtype, off) * qscale;
     }
     __syncthreads();
@@ -188,7 +190,8 @@ __device__ void run(const glmk_attention_args& a) {
         const int i = r0 + slot / nh, h = h0 + slot % nh;
         if (a.splits == 1) {
             const float inv = l[j] > 0.f ? 1.f / l[j] : 0.f;
-            const int64_t off = static_cast<int64_t>(i) * a.out_token_stride + static_cast<int64_t>(h) * a.out_head_stride;
+            const int64_t off = static_cast<int64_t>(i) * a.out_token_stride
+                    + static_cast<int64_t>(h) * a.out_head_stride;
 #pragma unroll
             for (int c = 0; c < MAX_CHUNKS; c++) {
                 const int d = lane + 32 * c;
@@ -238,9 +241,9 @@ __device__ void combine(const glmk_attention_args& a, int out_code) {
 
 }  // namespace glmk::attention
 
-extern "C" __global__ void __launch_bounds__(GLMK_ATTN_THREADS) glmk_attention_f32(glmk_attention_args a) { glmk::attention::run<float>(a); }
-extern "C" __global__ void __launch_bounds__(GLMK_ATTN_THREADS) glmk_attention_bf16(glmk_attention_args a) { glmk::attention::run<glmk::bf16>(a); }
-extern "C" __global__ void __launch_bounds__(GLMK_ATTN_THREADS) glmk_attention_f16(glmk_attention_args a) { glmk::attention::run<glmk::f16>(a); }
-extern "C" __global__ void __launch_bounds__(GLMK_ATTN_THREADS) glmk_attention_combine_f32(glmk_attention_args a) { glmk::attention::combine(a, GLMK_F32); }
-extern "C" __global__ void __launch_bounds__(GLMK_ATTN_THREADS) glmk_attention_combine_bf16(glmk_attention_args a) { glmk::attention::combine(a, GLMK_BF16); }
-extern "C" __global__ void __launch_bounds__(GLMK_ATTN_THREADS) glmk_attention_combine_f16(glmk_attention_args a) { glmk::attention::combine(a, GLMK_F16); }
+GLMK_EXPORT(GLMK_ATTN_THREADS, glmk_attention_f32, glmk_attention_args, glmk::attention::run<float>(a))
+GLMK_EXPORT(GLMK_ATTN_THREADS, glmk_attention_bf16, glmk_attention_args, glmk::attention::run<glmk::bf16>(a))
+GLMK_EXPORT(GLMK_ATTN_THREADS, glmk_attention_f16, glmk_attention_args, glmk::attention::run<glmk::f16>(a))
+GLMK_EXPORT(GLMK_ATTN_THREADS, glmk_attention_combine_f32, glmk_attention_args, glmk::attention::combine(a, GLMK_F32))
+GLMK_EXPORT(GLMK_ATTN_THREADS, glmk_attention_combine_bf16, glmk_attention_args, glmk::attention::combine(a, GLMK_BF16))
+GLMK_EXPORT(GLMK_ATTN_THREADS, glmk_attention_combine_f16, glmk_attention_args, glmk::attention::combine(a, GLMK_F16))

@@ -35,7 +35,8 @@ static_assert(BQ == 16 * (THREADS / 32), "16 query rows per warp");
 template <typename T> struct Mma;
 template <> struct Mma<bf16> {
     __device__ __forceinline__ static void run(float c[4], const uint32_t a[4], uint32_t b0, uint32_t b1) {
-        asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
+        asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.bf16.bf16.f32 "
+                     "{%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
                      : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
                      : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
     }
@@ -49,7 +50,8 @@ template <> struct Mma<bf16> {
 };
 template <> struct Mma<f16> {
     __device__ __forceinline__ static void run(float c[4], const uint32_t a[4], uint32_t b0, uint32_t b1) {
-        asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
+        asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 "
+                     "{%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
                      : "+f"(c[0]), "+f"(c[1]), "+f"(c[2]), "+f"(c[3])
                      : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b0), "r"(b1));
     }
@@ -80,7 +82,9 @@ __device__ __forceinline__ void cp_async16(uint32_t dst, const void* src, int sr
     asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" :: "r"(dst), "l"(src), "r"(src_bytes) : "memory");
 }
 __device__ __forceinline__ void cp_async_commit() { asm volatile("cp.async.commit_group;\n" ::: "memory"); }
-template <int N> __device__ __forceinline__ void cp_async_wait() { asm volatile("cp.async.wait_group %0;\n" :: "n"(N) : "memory"); }
+template <int N> __device__ __forceinline__ void cp_async_wait() {
+    asm volatile("cp.async.wait_group %0;\n" :: "n"(N) : "memory");
+}
 
 /** Issues the copies of keys [key0, key0 + 64) of one kv head into a K and a V tile. */
 template <typename T>
@@ -164,8 +168,10 @@ __device__ void run(const glmk_attention_args& a) {
     uint32_t qf[D / 16][4];
     {
         const T* q = static_cast<const T*>(a.q) + static_cast<int64_t>(h) * a.q_head_stride;
-        const uint32_t* qa = row_a < a.q_len ? reinterpret_cast<const uint32_t*>(q + static_cast<int64_t>(row_a) * a.q_token_stride) : nullptr;
-        const uint32_t* qb = row_b < a.q_len ? reinterpret_cast<const uint32_t*>(q + static_cast<int64_t>(row_b) * a.q_token_stride) : nullptr;
+        const uint32_t* qa = row_a < a.q_len
+                ? reinterpret_cast<const uint32_t*>(q + static_cast<int64_t>(row_a) * a.q_token_stride) : nullptr;
+        const uint32_t* qb = row_b < a.q_len
+                ? reinterpret_cast<const uint32_t*>(q + static_cast<int64_t>(row_b) * a.q_token_stride) : nullptr;
 #pragma unroll
         for (int ks = 0; ks < D / 16; ks++) {
             const int w0 = (ks * 16 + 2 * t) / 2, w1 = w0 + 4;  // 32-bit word index of columns 2t and 2t+8
@@ -310,5 +316,5 @@ __device__ void run(const glmk_attention_args& a) {
 
 }  // namespace glmk::prefill
 
-extern "C" __global__ void __launch_bounds__(GLMK_ATTN_THREADS) glmk_attention_prefill_bf16(glmk_attention_args a) { glmk::prefill::run<glmk::bf16>(a); }
-extern "C" __global__ void __launch_bounds__(GLMK_ATTN_THREADS) glmk_attention_prefill_f16(glmk_attention_args a) { glmk::prefill::run<glmk::f16>(a); }
+GLMK_EXPORT(GLMK_ATTN_THREADS, glmk_attention_prefill_bf16, glmk_attention_args, glmk::prefill::run<glmk::bf16>(a))
+GLMK_EXPORT(GLMK_ATTN_THREADS, glmk_attention_prefill_f16, glmk_attention_args, glmk::prefill::run<glmk::f16>(a))

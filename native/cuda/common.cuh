@@ -179,3 +179,7 @@ __device__ __forceinline__ float block_max(float v, float* scratch) {
 }
 
 }  // namespace glmk
+
+/** Defines the exported kernel `name` (declared in glmk.h) as `call`, with its argument struct named `a`. */
+#define GLMK_EXPORT(threads, name, Args, call) \
+    extern "C" __global__ void __launch_bounds__(threads) name(Args a) { call; }

@@ -32,6 +32,6 @@ __device__ void run(const glmk_convert_args& a) {
 
 }  // namespace glmk::convert
 
-extern "C" __global__ void __launch_bounds__(GLMK_EW_THREADS) glmk_convert_f32(glmk_convert_args a) { glmk::convert::run<float>(a); }
-extern "C" __global__ void __launch_bounds__(GLMK_EW_THREADS) glmk_convert_bf16(glmk_convert_args a) { glmk::convert::run<glmk::bf16>(a); }
-extern "C" __global__ void __launch_bounds__(GLMK_EW_THREADS) glmk_convert_f16(glmk_convert_args a) { glmk::convert::run<glmk::f16>(a); }
+GLMK_EXPORT(GLMK_EW_THREADS, glmk_convert_f32, glmk_convert_args, glmk::convert::run<float>(a))
+GLMK_EXPORT(GLMK_EW_THREADS, glmk_convert_bf16, glmk_convert_args, glmk::convert::run<glmk::bf16>(a))
+GLMK_EXPORT(GLMK_EW_THREADS, glmk_convert_f16, glmk_convert_args, glmk::convert::run<glmk::f16>(a))

@@ -54,9 +54,9 @@ __device__ void bias_add(const glmk_bias_add_args& a) {
 
 }  // namespace glmk::elementwise
 
-extern "C" __global__ void __launch_bounds__(GLMK_EW_THREADS) glmk_binary_f32(glmk_binary_args a) { glmk::elementwise::binary<float>(a); }
-extern "C" __global__ void __launch_bounds__(GLMK_EW_THREADS) glmk_binary_bf16(glmk_binary_args a) { glmk::elementwise::binary<glmk::bf16>(a); }
-extern "C" __global__ void __launch_bounds__(GLMK_EW_THREADS) glmk_binary_f16(glmk_binary_args a) { glmk::elementwise::binary<glmk::f16>(a); }
-extern "C" __global__ void __launch_bounds__(GLMK_EW_THREADS) glmk_bias_add_f32(glmk_bias_add_args a) { glmk::elementwise::bias_add<float>(a); }
-extern "C" __global__ void __launch_bounds__(GLMK_EW_THREADS) glmk_bias_add_bf16(glmk_bias_add_args a) { glmk::elementwise::bias_add<glmk::bf16>(a); }
-extern "C" __global__ void __launch_bounds__(GLMK_EW_THREADS) glmk_bias_add_f16(glmk_bias_add_args a) { glmk::elementwise::bias_add<glmk::f16>(a); }
+GLMK_EXPORT(GLMK_EW_THREADS, glmk_binary_f32, glmk_binary_args, glmk::elementwise::binary<float>(a))
+GLMK_EXPORT(GLMK_EW_THREADS, glmk_binary_bf16, glmk_binary_args, glmk::elementwise::binary<glmk::bf16>(a))
+GLMK_EXPORT(GLMK_EW_THREADS, glmk_binary_f16, glmk_binary_args, glmk::elementwise::binary<glmk::f16>(a))
+GLMK_EXPORT(GLMK_EW_THREADS, glmk_bias_add_f32, glmk_bias_add_args, glmk::elementwise::bias_add<float>(a))
+GLMK_EXPORT(GLMK_EW_THREADS, glmk_bias_add_bf16, glmk_bias_add_args, glmk::elementwise::bias_add<glmk::bf16>(a))
+GLMK_EXPORT(GLMK_EW_THREADS, glmk_bias_add_f16, glmk_bias_add_args, glmk::elementwise::bias_add<glmk::f16>(a))

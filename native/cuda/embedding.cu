@@ -19,7 +19,8 @@ __device__ void run(const glmk_embedding_args& a) {
         return;
     }
     const int64_t i = blockIdx.x;
-    const int64_t id = a.ids_dtype == GLMK_I32 ? static_cast<const int32_t*>(a.ids)[i] : static_cast<const int64_t*>(a.ids)[i];
+    const int64_t id = a.ids_dtype == GLMK_I32 ? static_cast<const int32_t*>(a.ids)[i]
+                                               : static_cast<const int64_t*>(a.ids)[i];
     const bool valid = id >= 0 && id < a.table_rows;
     if (!valid && blockIdx.y == 0) fail(a.status, GLMK_ERR_INDEX);
     const void* src = valid ? row_any(a.table, a.table_dtype, a.table_stride, id) : nullptr;
@@ -34,6 +35,6 @@ __device__ void run(const glmk_embedding_args& a) {
 
 }  // namespace glmk::embedding
 
-extern "C" __global__ void __launch_bounds__(GLMK_EW_THREADS) glmk_embedding_f32(glmk_embedding_args a) { glmk::embedding::run<float>(a); }
-extern "C" __global__ void __launch_bounds__(GLMK_EW_THREADS) glmk_embedding_bf16(glmk_embedding_args a) { glmk::embedding::run<glmk::bf16>(a); }
-extern "C" __global__ void __launch_bounds__(GLMK_EW_THREADS) glmk_embedding_f16(glmk_embedding_args a) { glmk::embedding::run<glmk::f16>(a); }
+GLMK_EXPORT(GLMK_EW_THREADS, glmk_embedding_f32, glmk_embedding_args, glmk::embedding::run<float>(a))
+GLMK_EXPORT(GLMK_EW_THREADS, glmk_embedding_bf16, glmk_embedding_args, glmk::embedding::run<glmk::bf16>(a))
+GLMK_EXPORT(GLMK_EW_THREADS, glmk_embedding_f16, glmk_embedding_args, glmk::embedding::run<glmk::f16>(a))

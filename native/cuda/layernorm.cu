@@ -42,6 +42,6 @@ __device__ void run(const glmk_layernorm_args& a) {
 
 }  // namespace glmk::layernorm
 
-extern "C" __global__ void __launch_bounds__(GLMK_ROW_THREADS) glmk_layernorm_f32(glmk_layernorm_args a) { glmk::layernorm::run<float>(a); }
-extern "C" __global__ void __launch_bounds__(GLMK_ROW_THREADS) glmk_layernorm_bf16(glmk_layernorm_args a) { glmk::layernorm::run<glmk::bf16>(a); }
-extern "C" __global__ void __launch_bounds__(GLMK_ROW_THREADS) glmk_layernorm_f16(glmk_layernorm_args a) { glmk::layernorm::run<glmk::f16>(a); }
+GLMK_EXPORT(GLMK_ROW_THREADS, glmk_layernorm_f32, glmk_layernorm_args, glmk::layernorm::run<float>(a))
+GLMK_EXPORT(GLMK_ROW_THREADS, glmk_layernorm_bf16, glmk_layernorm_args, glmk::layernorm::run<glmk::bf16>(a))
+GLMK_EXPORT(GLMK_ROW_THREADS, glmk_layernorm_f16, glmk_layernorm_args, glmk::layernorm::run<glmk::f16>(a))

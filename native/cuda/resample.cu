@@ -70,7 +70,8 @@ __device__ void run(const glmk_resample_args& a) {
         for (int m = 0; m < 4; m++) {
             float v = __fmul_rn(load_any(a.table, a.table_dtype, tap[m][0] + c), wx[0]);
 #pragma unroll
-            for (int k = 1; k < 4; k++) v = __fadd_rn(v, __fmul_rn(load_any(a.table, a.table_dtype, tap[m][k] + c), wx[k]));
+            for (int k = 1; k < 4; k++)
+                v = __fadd_rn(v, __fmul_rn(load_any(a.table, a.table_dtype, tap[m][k] + c), wx[k]));
             acc = m == 0 ? __fmul_rn(v, wy[0]) : __fadd_rn(acc, __fmul_rn(v, wy[m]));
         }
         store<T>(out, c, acc);
@@ -79,6 +80,6 @@ __device__ void run(const glmk_resample_args& a) {
 
 }  // namespace glmk::resample
 
-extern "C" __global__ void __launch_bounds__(GLMK_RESAMPLE_THREADS) glmk_resample_f32(glmk_resample_args a) { glmk::resample::run<float>(a); }
-extern "C" __global__ void __launch_bounds__(GLMK_RESAMPLE_THREADS) glmk_resample_bf16(glmk_resample_args a) { glmk::resample::run<glmk::bf16>(a); }
-extern "C" __global__ void __launch_bounds__(GLMK_RESAMPLE_THREADS) glmk_resample_f16(glmk_resample_args a) { glmk::resample::run<glmk::f16>(a); }
+GLMK_EXPORT(GLMK_RESAMPLE_THREADS, glmk_resample_f32, glmk_resample_args, glmk::resample::run<float>(a))
+GLMK_EXPORT(GLMK_RESAMPLE_THREADS, glmk_resample_bf16, glmk_resample_args, glmk::resample::run<glmk::bf16>(a))
+GLMK_EXPORT(GLMK_RESAMPLE_THREADS, glmk_resample_f16, glmk_resample_args, glmk::resample::run<glmk::f16>(a))

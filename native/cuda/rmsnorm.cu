@@ -42,7 +42,8 @@ __device__ void run(const glmk_rmsnorm_args& a) {
     for (int c = threadIdx.x; c < a.cols; c += blockDim.x) {
         float s;
         if (sum != nullptr) s = load_any(sum, a.sum_dtype, c);
-        else if (res != nullptr) s = round_any(load_any(x, a.x_dtype, c) + load_any(res, a.residual_dtype, c), a.sum_dtype);
+        else if (res != nullptr)
+            s = round_any(load_any(x, a.x_dtype, c) + load_any(res, a.residual_dtype, c), a.sum_dtype);
         else s = load_any(x, a.x_dtype, c);
         store<T>(out, c, load_any(a.weight, a.weight_dtype, c) * round_to<T>(s * inv));
     }
@@ -50,6 +51,6 @@ __device__ void run(const glmk_rmsnorm_args& a) {
 
 }  // namespace glmk::rmsnorm
 
-extern "C" __global__ void __launch_bounds__(GLMK_ROW_THREADS) glmk_rmsnorm_f32(glmk_rmsnorm_args a) { glmk::rmsnorm::run<float>(a); }
-extern "C" __global__ void __launch_bounds__(GLMK_ROW_THREADS) glmk_rmsnorm_bf16(glmk_rmsnorm_args a) { glmk::rmsnorm::run<glmk::bf16>(a); }
-extern "C" __global__ void __launch_bounds__(GLMK_ROW_THREADS) glmk_rmsnorm_f16(glmk_rmsnorm_args a) { glmk::rmsnorm::run<glmk::f16>(a); }
+GLMK_EXPORT(GLMK_ROW_THREADS, glmk_rmsnorm_f32, glmk_rmsnorm_args, glmk::rmsnorm::run<float>(a))
+GLMK_EXPORT(GLMK_ROW_THREADS, glmk_rmsnorm_bf16, glmk_rmsnorm_args, glmk::rmsnorm::run<glmk::bf16>(a))
+GLMK_EXPORT(GLMK_ROW_THREADS, glmk_rmsnorm_f16, glmk_rmsnorm_args, glmk::rmsnorm::run<glmk::f16>(a))

@@ -45,6 +45,6 @@ __device__ void run(const glmk_rope_args& a) {
 
 }  // namespace glmk::rope
 
-extern "C" __global__ void __launch_bounds__(GLMK_ROPE_THREADS) glmk_rope_f32(glmk_rope_args a) { glmk::rope::run<float>(a); }
-extern "C" __global__ void __launch_bounds__(GLMK_ROPE_THREADS) glmk_rope_bf16(glmk_rope_args a) { glmk::rope::run<glmk::bf16>(a); }
-extern "C" __global__ void __launch_bounds__(GLMK_ROPE_THREADS) glmk_rope_f16(glmk_rope_args a) { glmk::rope::run<glmk::f16>(a); }
+GLMK_EXPORT(GLMK_ROPE_THREADS, glmk_rope_f32, glmk_rope_args, glmk::rope::run<float>(a))
+GLMK_EXPORT(GLMK_ROPE_THREADS, glmk_rope_bf16, glmk_rope_args, glmk::rope::run<glmk::bf16>(a))
+GLMK_EXPORT(GLMK_ROPE_THREADS, glmk_rope_f16, glmk_rope_args, glmk::rope::run<glmk::f16>(a))

@@ -219,12 +219,18 @@ __device__ void sample(const glmk_sample_args& a) {
         fail(a.status, GLMK_ERR_SHAPE);
         return;
     }
-    __shared__ Shared sh;
-    const int64_t r = blockIdx.x;
-    const int32_t vocab = a.vocab;
-    const T* logits = row<T>(a.logits, a.logits_stride, r);
     const bool greedy = a.temperature == 0.f;
     const float pen = a.repetition_penalty;
+    const int32_t vocab = a.vocab;
+    const int32_t keep = a.top_k > 0 && a.top_k < vocab ? a.top_k : vocab;
+    if ((!(greedy && pen == 1.f) && a.work == nullptr) || (!greedy && keep > CAND && a.work_prob == nullptr)
+            || (pen != 1.f && a.penalized_count > 0 && a.penalized_ids == nullptr)) {
+        fail(a.status, GLMK_ERR_SHAPE);   // a workspace or the id list this configuration needs is missing
+        return;
+    }
+    __shared__ Shared sh;
+    const int64_t r = blockIdx.x;
+    const T* logits = row<T>(a.logits, a.logits_stride, r);
 
     if (greedy && pen == 1.f) {
         const int32_t id = argmax_row(vocab, [&](int32_t i) { return load<T>(logits, i); }, sh.scratch);
@@ -260,7 +266,6 @@ __device__ void sample(const glmk_sample_args& a) {
     first = block_min(first, sh.scratch);   // synchronises, so w is complete below
     const float max = w[static_cast<int32_t>(first & 0xffffffffu)];
 
-    const int32_t keep = a.top_k > 0 && a.top_k < vocab ? a.top_k : vocab;
     const uint64_t limit = keep < vocab ? select_rank(w, vocab, static_cast<uint32_t>(keep), sh) : NONE;
 
     if (keep <= CAND) {
@@ -370,9 +375,9 @@ __device__ void argmax(const glmk_argmax_args& a) {
 
 }  // namespace glmk::sampling
 
-extern "C" __global__ void __launch_bounds__(GLMK_SAMPLE_THREADS) glmk_argmax_f32(glmk_argmax_args a) { glmk::sampling::argmax<float>(a); }
-extern "C" __global__ void __launch_bounds__(GLMK_SAMPLE_THREADS) glmk_argmax_bf16(glmk_argmax_args a) { glmk::sampling::argmax<glmk::bf16>(a); }
-extern "C" __global__ void __launch_bounds__(GLMK_SAMPLE_THREADS) glmk_argmax_f16(glmk_argmax_args a) { glmk::sampling::argmax<glmk::f16>(a); }
-extern "C" __global__ void __launch_bounds__(GLMK_SAMPLE_THREADS) glmk_sample_f32(glmk_sample_args a) { glmk::sampling::sample<float>(a); }
-extern "C" __global__ void __launch_bounds__(GLMK_SAMPLE_THREADS) glmk_sample_bf16(glmk_sample_args a) { glmk::sampling::sample<glmk::bf16>(a); }
-extern "C" __global__ void __launch_bounds__(GLMK_SAMPLE_THREADS) glmk_sample_f16(glmk_sample_args a) { glmk::sampling::sample<glmk::f16>(a); }
+GLMK_EXPORT(GLMK_SAMPLE_THREADS, glmk_argmax_f32, glmk_argmax_args, glmk::sampling::argmax<float>(a))
+GLMK_EXPORT(GLMK_SAMPLE_THREADS, glmk_argmax_bf16, glmk_argmax_args, glmk::sampling::argmax<glmk::bf16>(a))
+GLMK_EXPORT(GLMK_SAMPLE_THREADS, glmk_argmax_f16, glmk_argmax_args, glmk::sampling::argmax<glmk::f16>(a))
+GLMK_EXPORT(GLMK_SAMPLE_THREADS, glmk_sample_f32, glmk_sample_args, glmk::sampling::sample<float>(a))
+GLMK_EXPORT(GLMK_SAMPLE_THREADS, glmk_sample_bf16, glmk_sample_args, glmk::sampling::sample<glmk::bf16>(a))
+GLMK_EXPORT(GLMK_SAMPLE_THREADS, glmk_sample_f16, glmk_sample_args, glmk::sampling::sample<glmk::f16>(a))

@@ -47,6 +47,6 @@ __device__ void run(const glmk_softmax_args& a) {
 
 }  // namespace glmk::softmax
 
-extern "C" __global__ void __launch_bounds__(GLMK_ROW_THREADS) glmk_softmax_f32(glmk_softmax_args a) { glmk::softmax::run<float>(a); }
-extern "C" __global__ void __launch_bounds__(GLMK_ROW_THREADS) glmk_softmax_bf16(glmk_softmax_args a) { glmk::softmax::run<glmk::bf16>(a); }
-extern "C" __global__ void __launch_bounds__(GLMK_ROW_THREADS) glmk_softmax_f16(glmk_softmax_args a) { glmk::softmax::run<glmk::f16>(a); }
+GLMK_EXPORT(GLMK_ROW_THREADS, glmk_softmax_f32, glmk_softmax_args, glmk::softmax::run<float>(a))
+GLMK_EXPORT(GLMK_ROW_THREADS, glmk_softmax_bf16, glmk_softmax_args, glmk::softmax::run<glmk::bf16>(a))
+GLMK_EXPORT(GLMK_ROW_THREADS, glmk_softmax_f16, glmk_softmax_args, glmk::softmax::run<glmk::f16>(a))

@@ -340,8 +340,10 @@ GLMK_ASSERT_SIZE(glmk_argmax_args, 40);
  *   sorted order, as the Java reference does. Otherwise the kept set and the draw are found by radix selection
  *   over (logit, id) keys with f64 masses summed in parallel (same result except where a cumulative sum lands
  *   within ~1e-15 relative of a threshold).
- * Workspace: work [rows·vocab] f32 and work_prob [rows·vocab] f64 (glmk_sample_workspace_bytes); the input
- * logits are never modified. Launch: glmk_sample_launch(rows).
+ * Workspace: work [rows·vocab] f32 (may be NULL when temperature == 0 and repetition_penalty == 1) and work_prob
+ * [rows·vocab] f64 (may be NULL when temperature == 0 or 1 ≤ top_k ≤ GLMK_SAMPLE_CANDIDATES); a missing one is
+ * GLMK_ERR_SHAPE. glmk_sample_workspace_bytes gives both. The input logits are never modified.
+ * Launch: glmk_sample_launch(rows).
  */
 typedef struct glmk_sample_args {
     int32_t* status;
@@ -381,8 +383,10 @@ GLMK_INLINE uint64_t glmk_sample_workspace_bytes(int32_t rows, int32_t vocab) {
  * through shared memory 32 at a time. Decode (q_len = 1) puts the whole GQA group in one block and splits the
  * keys over the grid (split-K); with splits > 1 the kernel writes partial (max, sum, accumulator) triples and
  * glmk_attention_combine_{f32,bf16,f16} (suffix: out) reduces them into out. With splits == 1 it writes out.
- * glmk_attention_configure() picks the plan; dynamic shared memory may exceed 48 KiB for head_dim > 128, which
- * needs CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES set on the function once.
+ * It is also the f32 prefill of the golden path (rows_per_block query rows share every key tile, online softmax
+ * as in a flash kernel, f32 end to end). glmk_attention_configure() picks the plan; the dynamic shared memory
+ * (glmk_attention_shared_bytes) exceeds 48 KiB for head_dim > 128, which needs
+ * CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES set on the function once.
  *
  * glmk_attention_prefill_{bf16,f16} (suffix: q, k and v) — flash-style tensor-core kernel (mma.sync m16n8k16,
  * f32 accumulation, online softmax): head_dim == 128 exactly; q, k, v rows 16-byte aligned (pointers and
