@@ -203,10 +203,58 @@ public final class NativeLoader {
      */
     public static SymbolLookup load(Path file, String what) {
         if (!Files.isRegularFile(file)) throw new LibraryUnavailableException(what + ": no file at " + file);
+        String notElf = notAnElfLibrary(file);
+        if (notElf != null) throw new LibraryUnavailableException(what + ": cannot load " + file + ": " + notElf);
         try {
             return SymbolLookup.libraryLookup(file, Arena.global());
         } catch (IllegalArgumentException e) {
             throw new LibraryUnavailableException(what + ": cannot load " + file + ": " + loaderError(file.toString()), e);
+        }
+    }
+
+    /**
+     * On Linux, why {@code file} is not a complete shared library for this machine, or null. Checked before the
+     * dynamic loader sees it: {@code ld.so} maps the segments the program headers name and dies with SIGBUS (taking
+     * the JVM with it) when a truncated file ends before them, and the JVM prints stack-guard warnings for non-ELF
+     * files. Checks the ELF magic, class, type and machine, and that every segment and the section table lie
+     * inside the file. Flipped bits elsewhere are not detected (the cache's CRC-32 covers extracted files).
+     */
+    static String notAnElfLibrary(Path file) {
+        if (!platform().startsWith("linux-")) return null;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size < 64) return "not an ELF shared library (" + size + " bytes)";
+            java.nio.ByteBuffer h = java.nio.ByteBuffer.allocate(64).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ch.read(h, 0);
+            if (h.get(0) != 0x7f || h.get(1) != 'E' || h.get(2) != 'L' || h.get(3) != 'F')
+                return "not an ELF shared library (no ELF magic)";
+            if (h.get(4) != 2 || h.get(5) != 1) return "not a 64-bit little-endian ELF file";
+            if (h.getShort(16) != 3) return "not a shared object (ELF type " + h.getShort(16) + ")";
+            int machine = h.getShort(18) & 0xffff;
+            int expected = switch (platform()) {
+                case "linux-x86_64" -> 62;
+                case "linux-arm64" -> 183;
+                default -> machine;
+            };
+            if (machine != expected) return "built for ELF machine " + machine + ", this is " + platform();
+            long phoff = h.getLong(32), shoff = h.getLong(40);
+            int phentsize = h.getShort(54) & 0xffff, phnum = h.getShort(56) & 0xffff;
+            int shentsize = h.getShort(58) & 0xffff, shnum = h.getShort(60) & 0xffff;
+            if (phentsize < 56 || phoff < 0 || phoff + (long) phnum * phentsize > size)
+                return "truncated or damaged ELF file (program headers past its " + size + " bytes)";
+            if (shnum > 0 && (shoff < 0 || shoff + (long) shnum * shentsize > size))
+                return "truncated ELF file (" + size + " bytes; its section table ends at " + (shoff + (long) shnum * shentsize) + ")";
+            java.nio.ByteBuffer ph = java.nio.ByteBuffer.allocate(phnum * phentsize).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ch.read(ph, phoff);
+            for (int i = 0; i < phnum; i++) {
+                int b = i * phentsize;
+                long offset = ph.getLong(b + 8), filesz = ph.getLong(b + 32);
+                if (offset < 0 || filesz < 0 || offset + filesz > size)
+                    return "truncated ELF file (" + size + " bytes; segment " + i + " ends at " + (offset + filesz) + ")";
+            }
+            return null;
+        } catch (IOException e) {
+            return "cannot read it: " + e;
         }
     }
 

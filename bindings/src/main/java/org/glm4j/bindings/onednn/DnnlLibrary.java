@@ -95,6 +95,9 @@ public final class DnnlLibrary {
             Path p = Path.of(override);
             dnnl = Files.isDirectory(p) ? p.resolve("libdnnl.so.3") : p;
             origin = PROPERTY + "=" + override;
+            if (!Files.exists(p))
+                throw new LibraryUnavailableException("oneDNN: " + origin + " names nothing (looked for the file " + p
+                        + " and for " + p.resolve("libdnnl.so.3") + ")");
             l = NativeLoader.load(dnnl, "oneDNN (" + origin + ")");
         } else {
             String platform = NativeLoader.platform();
