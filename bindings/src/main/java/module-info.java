@@ -2,4 +2,8 @@
 module org.glm4j.bindings {
     exports org.glm4j.bindings;
     exports org.glm4j.bindings.onednn;
+    exports org.glm4j.bindings.cuda;
+    exports org.glm4j.bindings.cublas;
+    exports org.glm4j.bindings.cublaslt;
+    exports org.glm4j.bindings.cudnn;
 }

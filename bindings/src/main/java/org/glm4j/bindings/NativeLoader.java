@@ -43,6 +43,7 @@ import java.util.zip.CRC32;
  * <p>Loaded libraries stay loaded for the life of the process (they are opened in the global arena on purpose:
  * unloading oneDNN or the CUDA driver under their own worker threads would crash the JVM).
  */
+@SuppressWarnings("restricted")
 public final class NativeLoader {
     private NativeLoader() {}
 
@@ -194,6 +195,50 @@ public final class NativeLoader {
         }
         return crc.getValue();
     }
+
+    /** A library found and loaded by {@link #search}: its lookup and where it came from (for logs). */
+    public record Found(SymbolLookup lookup, String where, Path file) {}
+
+    /**
+     * Looks for a shared library in order: each folder of {@code before}, then the system's own search by name
+     * ({@code LD_LIBRARY_PATH}, the loader cache) when {@code systemPath}, then each folder of {@code after}. The
+     * first file found is loaded (a broken one is reported, not skipped).
+     *
+     * @param what      the library's name for messages, e.g. {@code cuBLAS}
+     * @param fileName  the file (soname) to find, e.g. {@code libcublas.so.13}
+     * @param before    folders tried first, each with a label saying where it came from
+     * @param after     folders tried last
+     * @param hint      how to make the library available, appended to the message
+     * @throws LibraryUnavailableException one line naming every place looked at
+     */
+    public static Found search(String what, String fileName, List<Labeled> before, boolean systemPath, List<Labeled> after,
+                               String hint) {
+        java.util.Map<String, List<String>> looked = new java.util.LinkedHashMap<>();
+        for (Labeled d : before) {
+            Path f = d.dir().resolve(fileName);
+            if (Files.isRegularFile(f)) return new Found(load(f, what), d.label() + " (" + f + ")", f);
+            looked.computeIfAbsent(d.label(), k -> new ArrayList<>()).add(d.dir().toString());
+        }
+        if (systemPath) {
+            try {
+                return new Found(SymbolLookup.libraryLookup(fileName, Arena.global()), "the system library path", null);
+            } catch (IllegalArgumentException e) {
+                looked.put("the system library path", List.of(loaderError(fileName)));
+            }
+        }
+        for (Labeled d : after) {
+            Path f = d.dir().resolve(fileName);
+            if (Files.isRegularFile(f)) return new Found(load(f, what), d.label() + " (" + f + ")", f);
+            looked.computeIfAbsent(d.label(), k -> new ArrayList<>()).add(d.dir().toString());
+        }
+        List<String> places = new ArrayList<>();
+        looked.forEach((label, dirs) -> places.add(label + " " + dirs));
+        throw new LibraryUnavailableException(what + ": " + fileName + " not found; looked in "
+                + (places.isEmpty() ? "nothing" : String.join(", ", places)) + (hint == null ? "" : "; " + hint));
+    }
+
+    /** A folder to search and where it came from, e.g. {@code CUDA_HOME}. */
+    public record Labeled(String label, Path dir) {}
 
     /**
      * Loads the shared library at {@code file} for the life of the process.

@@ -79,11 +79,12 @@ public final class DnnlLibrary {
         }
     }
 
-    /** The lookup {@link dnnl_h} resolves against. */
+    /** The lookup {@link dnnl_h} resolves against, loading oneDNN if no one has yet. */
     static SymbolLookup lookup() {
         SymbolLookup l = lookup;
-        if (l == null) throw new IllegalStateException("oneDNN is not loaded; call DnnlLibrary.load() first");
-        return l;
+        if (l != null) return l;
+        load();
+        return lookup;
     }
 
     private static DnnlLibrary open() {

@@ -19,7 +19,7 @@ import org.glm4j.bindings.Downcalls;
  * macros are static methods returning their value, as jextract writes them. Opaque handles
  * ({@code dnnl_engine_t}, {@code dnnl_memory_desc_t}, …) are {@code MemorySegment} addresses.
  */
-@SuppressWarnings({"unused", "checkstyle:MethodName"})
+@SuppressWarnings({"unused", "restricted"})
 public final class dnnl_h {
     private dnnl_h() {}
 

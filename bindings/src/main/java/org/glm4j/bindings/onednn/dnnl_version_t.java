@@ -12,6 +12,7 @@ import java.lang.foreign.ValueLayout;
  * {@code dnnl_version_t} ({@code int major, minor, patch; const char *hash; unsigned cpu_runtime, gpu_runtime}),
  * as {@code dnnl_version()} returns it, in jextract's form.
  */
+@SuppressWarnings("restricted")
 public final class dnnl_version_t {
     private dnnl_version_t() {}
 
