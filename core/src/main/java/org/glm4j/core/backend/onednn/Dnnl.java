@@ -55,15 +55,17 @@ final class Dnnl implements AutoCloseable {
 
     /** State owned by one calling thread: its stream, scratchpad and temporaries. */
     static final class ThreadState {
-        static final int SCRATCHPAD = 0, SLOTS = 4;
+        static final int SCRATCHPAD = 0, SLOTS = 8;
         final MemorySegment stream;
+        /** The OpenMP team size last set on this thread. */
+        int team;
         private final Arena[] arenas = new Arena[SLOTS];
         private final MemorySegment[] buffers = new MemorySegment[SLOTS];
 
         ThreadState(MemorySegment stream) { this.stream = stream; }
 
         /**
-         * This thread's buffer {@code slot} ({@link #SCRATCHPAD} or 1..3 for temporaries) with at least {@code bytes},
+         * This thread's buffer {@code slot} ({@link #SCRATCHPAD} or 1..7 for temporaries) with at least {@code bytes},
          * valid until this thread asks the same slot for more. Shared memory: the Java pool may fill it.
          */
         MemorySegment buffer(int slot, long bytes) {
@@ -114,12 +116,13 @@ final class Dnnl implements AutoCloseable {
         ThreadState s = local.get();
         if (s != null) return s;
         if (closed) throw new IllegalStateException("onednn: the backend is closed");
-        if (setOmpThreads) omp_h.omp_set_num_threads(threads);
         try (Arena call = Arena.ofConfined()) {
             MemorySegment slot = call.allocate(C_POINTER);
             check(dnnl_stream_create(slot, engine, dnnl_stream_default_flags()), "dnnl_stream_create", "creating a stream");
             s = new ThreadState(slot.get(C_POINTER, 0));
         }
+        if (setOmpThreads) omp_h.omp_set_num_threads(threads);
+        s.team = threads;
         synchronized (states) {
             states.add(s);
         }
@@ -199,12 +202,29 @@ final class Dnnl implements AutoCloseable {
         return new Primitive(pd, context);
     }
 
+    /** Bytes below which an element-wise primitive runs on the calling thread alone (see {@link #execute}). */
+    static final long SMALL_BYTES = 1 << 18;
+
     /**
      * Runs {@code p} on the calling thread's stream with the given arguments ({@code DNNL_ARG_*} ids and data
-     * addresses; the descriptors are the primitive's own) plus the thread's scratchpad, and waits for it.
+     * addresses; the descriptors are the primitive's own) plus the thread's scratchpad, and waits for it, with the
+     * full OpenMP team.
      */
     void execute(Primitive p, int[] args, MemorySegment[] data, Supplier<String> context) {
+        execute(p, args, data, threads, context);
+    }
+
+    /**
+     * As {@link #execute(Primitive, int[], MemorySegment[], Supplier)} with an OpenMP team of {@code team} threads.
+     * Small element-wise ops (a decode step's rows) run with a team of one: waking a sleeping OpenMP worker costs
+     * more than the op, and far more when the cores are busy.
+     */
+    void execute(Primitive p, int[] args, MemorySegment[] data, int team, Supplier<String> context) {
         ThreadState t = thread();
+        if (setOmpThreads && t.team != team) {
+            omp_h.omp_set_num_threads(team);
+            t.team = team;
+        }
         int n = args.length + (p.scratchpadBytes > 0 ? 1 : 0);
         MemorySegment[] memories = new MemorySegment[n];
         try (Arena call = Arena.ofConfined()) {

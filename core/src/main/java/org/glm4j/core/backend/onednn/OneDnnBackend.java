@@ -21,21 +21,29 @@ import org.glm4j.core.tensor.Tensor;
 
 /**
  * The CPU backend over oneDNN primitives, with our own Vector API kernels (the {@link JvmBackend}'s) for the ops
- * where they are as fast or oneDNN has no primitive. Per op:
+ * where they are faster or oneDNN has no primitive. Per op (measurements in each class's comment):
  * <ul>
  *   <li>{@code matmul}: oneDNN ({@link DnnlMatmul}) for f32 and bf16 weights, weights packed once; f16 weights
  *       (no GLM checkpoint has them) use the Vector API kernel;</li>
  *   <li>{@code conv}: kernel = stride, so it is a matmul over patch rows: channels-first windows are already rows
  *       of the flattened weight's layout; channels-last windows use the weight regrouped once into
  *       (position, channel) order;</li>
- *   <li>every other op: the Vector API kernels. oneDNN 3.8.1 has no RMSNorm (its layer normalization gained the
- *       {@code rms_norm} flag in a later release), and the row-wise ops are memory-bound, where oneDNN's
- *       primitives are no faster than the Vector API loops;</li>
+ *   <li>{@code attention}: from {@value #ATTENTION_MIN_ROWS} query rows, flash-style blocks of oneDNN matmuls with an
+ *       online softmax ({@link DnnlAttention}); decode (fewer rows, memory-bound) uses the Vector API kernel;</li>
+ *   <li>{@code unary} (GELU, SiLU, neg), {@code binary}, {@code softmax}, {@code layerNorm}: oneDNN's eltwise,
+ *       binary, softmax and layer-normalization primitives where they have a JIT kernel for the dtypes and dense
+ *       rows, the Vector API kernels otherwise ({@link DnnlRowOps});</li>
+ *   <li>{@code rmsNorm}: Vector API (oneDNN 3.8.1's layer normalization has no {@code rms_norm} flag yet, and the
+ *       reference rounds the normalised value before the weight product, which a fused primitive would not);</li>
+ *   <li>{@code rope}, {@code swiglu}, {@code embedding}, {@code resamplePositions}, {@code sample}, {@code convert},
+ *       {@code copy}: Vector API (gathers, index arithmetic and fused two-input element-wise work oneDNN has no
+ *       single primitive for);</li>
  *   <li>tensors outside native memory (heap segments) never reach oneDNN: those calls use the Vector API kernels.</li>
  * </ul>
  *
- * <p>Threads: one count, {@link #threads()}, sizes both oneDNN's OpenMP team and the Java pool. Calls are safe from
- * many threads at once; each calling thread gets its own oneDNN stream and scratchpad.
+ * <p>Threads: one count, {@link #threads()}, sizes oneDNN's OpenMP team, the Java pool and the attention pool; only
+ * one of them works at a time. Calls are safe from many threads at once; each calling thread gets its own oneDNN
+ * stream and scratchpad.
  */
 public final class OneDnnBackend implements Backend {
     /** The name {@code onednn}. */
@@ -49,6 +57,8 @@ public final class OneDnnBackend implements Backend {
     private final PrimitiveCache primitives;
     private final WeightCache weights;
     private final DnnlMatmul matmul;
+    private final DnnlRowOps rowOps;
+    private final DnnlAttention attention;
 
     /**
      * Opens oneDNN with {@code threads} threads for its primitives and the Java kernels.
@@ -63,6 +73,8 @@ public final class OneDnnBackend implements Backend {
         this.primitives = new PrimitiveCache(Integer.getInteger(CACHE_PROPERTY, 512));
         this.weights = new WeightCache();
         this.matmul = new DnnlMatmul(dnnl, primitives, weights, jvm);
+        this.rowOps = new DnnlRowOps(dnnl, primitives, weights, jvm);
+        this.attention = new DnnlAttention(dnnl, primitives);
     }
 
     @Override public String name() { return NAME; }
@@ -164,22 +176,43 @@ public final class OneDnnBackend implements Backend {
     @Override public void rmsNorm(Tensor out, Tensor x, Tensor weight, float eps) { jvm.rmsNorm(out, x, weight, eps); }
 
     @Override public void layerNorm(Tensor out, Tensor x, Tensor weight, Tensor bias, float eps) {
+        if (nativeMemory(out, x, weight, bias)
+                && rowOps.layerNorm(out, x, weight, bias, eps, () -> "layerNorm(out=" + out + ", x=" + x + ", weight=" + weight + ")"))
+            return;
         jvm.layerNorm(out, x, weight, bias, eps);
     }
 
     @Override public void rope(Tensor qk, Tensor cos, Tensor sin, RopeSpec spec) { jvm.rope(qk, cos, sin, spec); }
 
+    /** Query rows from which attention runs as oneDNN blocks; fewer (decode) is memory-bound: Vector API kernel. */
+    static final int ATTENTION_MIN_ROWS = 16;
+
     @Override public void attention(Tensor out, Tensor q, Tensor k, Tensor v, AttentionSpec spec) {
+        if (DnnlAttention.handles(out, q, k, v, ATTENTION_MIN_ROWS)) {
+            attention.attention(out, q, k, v, spec,
+                    () -> "attention(out=" + out + ", q=" + q + ", k=" + k + ", v=" + v + ", " + spec + ")");
+            return;
+        }
         jvm.attention(out, q, k, v, spec);
     }
 
     @Override public void swiglu(Tensor out, Tensor gateUp) { jvm.swiglu(out, gateUp); }
 
-    @Override public void unary(Tensor out, Tensor x, Unary fn) { jvm.unary(out, x, fn); }
+    @Override public void unary(Tensor out, Tensor x, Unary fn) {
+        if (nativeMemory(out, x) && rowOps.unary(out, x, fn, () -> "unary " + fn + "(out=" + out + ", x=" + x + ")")) return;
+        jvm.unary(out, x, fn);
+    }
 
-    @Override public void binary(Tensor out, Tensor a, Tensor b, Binary fn) { jvm.binary(out, a, b, fn); }
+    @Override public void binary(Tensor out, Tensor a, Tensor b, Binary fn) {
+        if (nativeMemory(out, a, b) && rowOps.binary(out, a, b, fn, () -> "binary " + fn + "(out=" + out + ", a=" + a + ", b=" + b + ")"))
+            return;
+        jvm.binary(out, a, b, fn);
+    }
 
-    @Override public void softmax(Tensor out, Tensor x) { jvm.softmax(out, x); }
+    @Override public void softmax(Tensor out, Tensor x) {
+        if (nativeMemory(out, x) && rowOps.softmax(out, x, () -> "softmax(out=" + out + ", x=" + x + ")")) return;
+        jvm.softmax(out, x);
+    }
 
     @Override public void embedding(Tensor out, Tensor table, Tensor ids) { jvm.embedding(out, table, ids); }
 
@@ -193,6 +226,7 @@ public final class OneDnnBackend implements Backend {
 
     /** Frees primitives, packed weights, streams and the engine. Call once no op is running. */
     @Override public void close() {
+        attention.close();
         primitives.close();
         weights.close();
         dnnl.close();
