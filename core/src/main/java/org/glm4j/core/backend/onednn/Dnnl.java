@@ -8,7 +8,6 @@ import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
-import org.glm4j.bindings.onednn.dnnl_exec_arg_t;
 import org.glm4j.bindings.onednn.omp_h;
 import org.glm4j.core.tensor.DType;
 import org.glm4j.core.tensor.Shape;
@@ -225,28 +224,22 @@ final class Dnnl implements AutoCloseable {
             omp_h.omp_set_num_threads(team);
             t.team = team;
         }
-        int n = args.length + (p.scratchpadBytes > 0 ? 1 : 0);
-        MemorySegment[] memories = new MemorySegment[n];
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment argv = dnnl_exec_arg_t.allocateArray(n, call);
-            MemorySegment slot = call.allocate(C_POINTER);
-            try {
-                for (int i = 0; i < n; i++) {
-                    boolean scratch = i == args.length;
-                    int arg = scratch ? DNNL_ARG_SCRATCHPAD() : args[i];
-                    MemorySegment md = dnnl_primitive_desc_query_md(p.pd, dnnl_query_exec_arg_md(), arg);
-                    MemorySegment ptr = scratch ? t.buffer(ThreadState.SCRATCHPAD, p.scratchpadBytes) : data[i];
-                    check(dnnl_memory_create(slot, md, engine, ptr), "dnnl_memory_create", context);
-                    memories[i] = slot.get(C_POINTER, 0);
-                    MemorySegment a = dnnl_exec_arg_t.asSlice(argv, i);
-                    dnnl_exec_arg_t.arg(a, arg);
-                    dnnl_exec_arg_t.memory(a, memories[i]);
-                }
-                check(dnnl_primitive_execute(p.primitive, t.stream, n, argv), "dnnl_primitive_execute", context);
-                check(dnnl_stream_wait(t.stream), "dnnl_stream_wait", context);
-            } finally {
-                for (MemorySegment m : memories) if (m != null) dnnl_memory_destroy(m);
-            }
+        int[] ids = args;
+        if (p.scratchpadBytes > 0) {
+            ids = java.util.Arrays.copyOf(args, args.length + 1);
+            ids[args.length] = DNNL_ARG_SCRATCHPAD();
+        }
+        Primitive.Args a = p.takeArgs(ids, engine, context);
+        try {
+            for (int i = 0; i < args.length; i++)
+                check(dnnl_memory_set_data_handle(a.memories[i], data[i]), "dnnl_memory_set_data_handle", context);
+            if (p.scratchpadBytes > 0)
+                check(dnnl_memory_set_data_handle(a.memories[args.length], t.buffer(ThreadState.SCRATCHPAD, p.scratchpadBytes)),
+                        "dnnl_memory_set_data_handle", context);
+            check(dnnl_primitive_execute(p.primitive, t.stream, ids.length, a.array), "dnnl_primitive_execute", context);
+            check(dnnl_stream_wait(t.stream), "dnnl_stream_wait", context);
+        } finally {
+            p.giveArgs(a);
         }
     }
 
