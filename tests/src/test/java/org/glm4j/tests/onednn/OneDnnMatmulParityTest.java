@@ -148,6 +148,63 @@ class OneDnnMatmulParityTest {
         }
     }
 
+    /** Four threads share the backend, the weights and the caches; each gets its own correct results. */
+    @Test
+    void matmul_concurrentCallersGetCorrectResults() throws Exception {
+        try (Arena arena = Arena.ofShared()) {
+            var rng = new SplittableRandom(23);
+            Tensor w = OneDnnTesting.random(DType.BF16, Shape.of(96, 128), rng, arena);
+            int threads = 4, iterations = 25;
+            Tensor[] xs = new Tensor[threads], expected = new Tensor[threads];
+            for (int t = 0; t < threads; t++) {
+                xs[t] = OneDnnTesting.random(DType.BF16, Shape.of(1 + 5 * t, 128), rng, arena);
+                expected[t] = Tensor.allocate(DType.F32, Shape.of(1 + 5 * t, 96), arena);
+                new Ops(jvm, null).matmul(expected[t], xs[t], w, null);
+            }
+            var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            try {
+                List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int id = t;
+                    futures.add(pool.submit(() -> {
+                        Tensor out = Tensor.allocate(DType.F32, Shape.of(1 + 5 * id, 96), arena);
+                        for (int i = 0; i < iterations; i++) {
+                            new Ops(onednn, null).matmul(out, xs[id], w, null);
+                            OneDnnTesting.assertClose(expected[id], out, 1e-4, 1e-5, null, "thread " + id + " iteration " + i);
+                        }
+                        return null;
+                    }));
+                }
+                for (var f : futures) f.get();
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    /** Many shapes through a cache of 4: it stays bounded, and evicting primitives never disturbs results. */
+    @Test
+    void primitiveCache_staysBoundedAndCorrect() {
+        String old = System.getProperty(OneDnnBackend.CACHE_PROPERTY);
+        System.setProperty(OneDnnBackend.CACHE_PROPERTY, "4");
+        try (OneDnnBackend small = new OneDnnBackend(2); Arena arena = Arena.ofShared()) {
+            assertEquals(4, small.primitiveCacheSize()[1]);
+            var rng = new SplittableRandom(19);
+            Tensor w = OneDnnTesting.random(DType.BF16, Shape.of(48, 64), rng, arena);
+            for (int m = 1; m <= 12; m++) {
+                Tensor x = OneDnnTesting.random(DType.BF16, Shape.of(m, 64), rng, arena);
+                Tensor expected = Tensor.allocate(DType.F32, Shape.of(m, 48), arena), actual = Tensor.allocate(DType.F32, Shape.of(m, 48), arena);
+                new Ops(jvm, null).matmul(expected, x, w, null);
+                new Ops(small, null).matmul(actual, x, w, null);
+                OneDnnTesting.assertClose(expected, actual, 1e-4, 1e-5, null, "M=" + m + " through a cache of 4");
+                assertTrue(small.primitiveCacheSize()[0] <= 4, "cache holds " + small.primitiveCacheSize()[0] + " primitives");
+            }
+        } finally {
+            if (old == null) System.clearProperty(OneDnnBackend.CACHE_PROPERTY);
+            else System.setProperty(OneDnnBackend.CACHE_PROPERTY, old);
+        }
+    }
+
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("convCases")
     void conv_matchesJvm(ConvSpec.Layout layout, DType dtype) {
