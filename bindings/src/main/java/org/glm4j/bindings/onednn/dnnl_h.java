@@ -912,6 +912,8 @@ public final class dnnl_h {
     public static int dnnl_query_padded_dims() { return 260; }
     public static int dnnl_query_format_kind() { return 262; }
     public static int dnnl_query_inner_nblks_s32() { return 263; }
+    public static int dnnl_query_inner_blks() { return 264; }
+    public static int dnnl_query_inner_idxs() { return 265; }
     public static int dnnl_query_strides() { return 14; }
     public static int dnnl_format_kind_undef() { return 0; }
     public static int dnnl_format_kind_any() { return 1; }

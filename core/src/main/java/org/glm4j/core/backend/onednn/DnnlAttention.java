@@ -8,9 +8,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.RecursiveAction;
 import java.util.function.Supplier;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -32,7 +29,7 @@ import org.glm4j.core.tensor.Tensor;
  * masking skips key blocks past the block's last query and masks the diagonal block element-wise; segments run as
  * independent full attentions.
  *
- * <p>Threads: the (head, query block) tasks run on a pool of {@code threads} workers, each running its primitives
+ * <p>Threads: the (head, query block) tasks run on the {@link KernelPool}, each worker running its primitives
  * with an OpenMP team of one, so the two kinds of threads never run at once. Layout: q, k, v and out are read and
  * written in place as strided matrices (one head's rows are {@code headDim} values every token stride);
  * K and V are never copied or transposed.
@@ -57,18 +54,13 @@ final class DnnlAttention implements AutoCloseable {
 
     private final Dnnl dnnl;
     private final PrimitiveCache primitives;
-    private final ForkJoinPool pool;
+    private final KernelPool pool;
     private final MemorySegment sumAttr;
 
-    DnnlAttention(Dnnl dnnl, PrimitiveCache primitives) {
+    DnnlAttention(Dnnl dnnl, PrimitiveCache primitives, KernelPool pool) {
         this.dnnl = dnnl;
         this.primitives = primitives;
-        this.pool = new ForkJoinPool(dnnl.threads, p -> {
-            ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-            t.setName("glm4j-onednn-attn-" + t.getPoolIndex());
-            t.setDaemon(true);
-            return t;
-        }, null, false);
+        this.pool = pool;
         try (Arena a = Arena.ofConfined()) {
             MemorySegment slot = a.allocate(C_POINTER);
             Dnnl.check(dnnl_primitive_attr_create(slot), "dnnl_primitive_attr_create", "attention attributes");
@@ -117,21 +109,9 @@ final class DnnlAttention implements AutoCloseable {
                 }
             }
         }
-        RecursiveAction all = new RecursiveAction() {
-            private static final long serialVersionUID = 1L;
-
-            @Override protected void compute() {
-                List<RecursiveAction> parts = new ArrayList<>();
-                for (Task t : tasks)
-                    parts.add(new RecursiveAction() {
-                        private static final long serialVersionUID = 1L;
-
-                        @Override protected void compute() { block(out, q, k, v, spec, t, context); }
-                    });
-                invokeAll(parts);
-            }
-        };
-        pool.invoke(all);
+        pool.forRange(tasks.size(), tasks.size(), (from, to) -> {
+            for (int i = from; i < to; i++) block(out, q, k, v, spec, tasks.get(i), context);
+        });
     }
 
     /**
@@ -291,7 +271,6 @@ final class DnnlAttention implements AutoCloseable {
     }
 
     @Override public void close() {
-        pool.shutdownNow();
         dnnl_primitive_attr_destroy(sumAttr);
     }
 }

@@ -12,8 +12,8 @@ import org.glm4j.core.tensor.Shape;
 import org.glm4j.core.tensor.Tensor;
 
 /**
- * {@code out = x·wᵀ + bias} through oneDNN's matmul primitive, with each weight reordered once into the layout
- * oneDNN prefers and kept in the {@link WeightCache}.
+ * {@code out = x·wᵀ + bias}: oneDNN's matmul primitive for two or more rows, the {@link VectorGemv} kernels for one
+ * row (decode), both over the same weight bytes, kept in the {@link WeightCache}.
  *
  * <p>Dtypes (what this oneDNN build implements, checked on this machine; everything accumulates in f32):
  * <ul>
@@ -26,12 +26,19 @@ import org.glm4j.core.tensor.Tensor;
  * </ul>
  * f16 weights are not routed here (see {@link OneDnnBackend#matmul}).
  *
- * <p>Layout: the packed layout is the one oneDNN picks for a {@value #LAYOUT_ROWS}-row product (it is the same
- * from 8 rows up on AMX); every row count then uses that layout, so a weight is packed once, never per shape. The
- * mapped checkpoint pages of a packed weight are released ({@code unload}), so its memory is replaced, not doubled.
- * Exception: f32 activations with bf16 weights use the weight's own {@code [N, K]} layout, because oneDNN 3.8.1
- * computes wrong sums for that combination in its packed layout once K ≥ 1024 (reproduced with a plain C program
- * against the library; the parity tests cover it).
+ * <p>Weight layout, decided by measurement (bf16 and f32, 4096×4096, M = 16/128/512, interleaved medians):
+ * <ul>
+ *   <li>bf16 weights with bf16 activations are reordered once into the layout oneDNN picks for a
+ *       {@value #LAYOUT_ROWS}-row product ({@code BA16a32b2a} on AMX; the same from 8 rows up) and every row count
+ *       uses that copy: prefill was 8–28% faster than on the checkpoint's layout for 128 and 512 rows. The decode
+ *       kernel reads the same packed blocks, and the mapped checkpoint pages of a packed weight are released
+ *       ({@code unload}), so its memory is replaced, not doubled;</li>
+ *   <li>f32 weights keep the checkpoint's {@code [N, K]} layout: packing made no difference (0.99–1.02), so it would
+ *       only cost a copy;</li>
+ *   <li>bf16 weights with f32 activations keep theirs too, because oneDNN 3.8.1 computes wrong sums for that
+ *       combination in its packed layout once K ≥ 1024 (reproduced with a plain C program against the library;
+ *       the parity tests cover it).</li>
+ * </ul>
  */
 final class DnnlMatmul {
     /** Rows of the product whose preferred weight layout is used for every row count. */
@@ -41,12 +48,34 @@ final class DnnlMatmul {
     private final PrimitiveCache primitives;
     private final WeightCache weights;
     private final JvmBackend jvm;
+    private final KernelPool pool;
 
-    DnnlMatmul(Dnnl dnnl, PrimitiveCache primitives, WeightCache weights, JvmBackend jvm) {
+    DnnlMatmul(Dnnl dnnl, PrimitiveCache primitives, WeightCache weights, JvmBackend jvm, KernelPool pool) {
         this.dnnl = dnnl;
         this.primitives = primitives;
         this.weights = weights;
         this.jvm = jvm;
+        this.pool = pool;
+    }
+
+    /** One row through {@link VectorGemv}, if it can read the weight's layout; false to use the primitive. */
+    private boolean gemv(Tensor out, Tensor x, Tensor w, Tensor bias, WeightCache.Entry e) {
+        if (!VectorGemv.available()) return false;
+        int k = x.dim(-1), n = w.dim(0);
+        if (e.arena == null) {
+            float[] xv = VectorGemv.widen(x, k);
+            float[] acc = new float[n];
+            if (w.dtype() == DType.BF16) VectorGemv.plainBf16(pool, w.data(), w.byteOffset(), w.rowStride(), xv, acc, n, k);
+            else VectorGemv.plainF32(pool, w.data(), w.byteOffset(), w.rowStride(), xv, acc, n, k);
+            VectorGemv.store(out, acc, bias);
+            return true;
+        }
+        if (e.packed == null) return false;
+        float[] xv = VectorGemv.widen(x, e.packed.kBlocks() * VectorGemv.KB);
+        float[] acc = new float[(n + VectorGemv.NB - 1) / VectorGemv.NB * VectorGemv.NB];
+        VectorGemv.packedBf16(pool, e.data, e.packed.nbStride(), e.packed.kBlocks(), xv, acc, n);
+        VectorGemv.store(out, acc, bias);
+        return true;
     }
 
     void matmul(Tensor out, Tensor x, Tensor w, Tensor bias, Supplier<String> context) {
@@ -55,6 +84,14 @@ final class DnnlMatmul {
         DType biasDt = bias == null ? null
                 : bias.dtype() == DType.F32 || bias.dtype() == DType.BF16 && srcDt == DType.BF16 ? bias.dtype() : DType.F32;
         int m = Math.toIntExact(x.rowCount()), k = x.dim(-1), n = w.dim(0);
+        if (m == 1) {
+            WeightCache.Entry e = weights.acquire(w, "matmul/" + srcDt, t -> pack(t, srcDt, context));
+            try {
+                if (gemv(out, x, w, bias, e)) return;
+            } finally {
+                weights.release(e);
+            }
+        }
         Dnnl.ThreadState ts = dnnl.thread();
 
         Tensor src = x;
@@ -115,7 +152,7 @@ final class DnnlMatmul {
     private WeightCache.Entry pack(Tensor w, DType srcDt, Supplier<String> context) {
         int n = w.dim(0), k = w.dim(1);
         MemorySegment userMd = Dnnl.md(w.dtype(), new long[] { k, n }, new long[] { 1, w.rowStride() }, context);
-        if (srcDt == DType.F32 && w.dtype() == DType.BF16) return new WeightCache.Entry(null, Dnnl.handle(w), userMd);
+        if (srcDt == DType.F32) return new WeightCache.Entry(null, Dnnl.handle(w), userMd);
         MemorySegment probeSrc = Dnnl.mdTag(srcDt, new long[] { LAYOUT_ROWS, k }, dnnl_ab(), context);
         MemorySegment anyMd = Dnnl.mdTag(w.dtype(), new long[] { k, n }, dnnl_format_tag_any(), context);
         MemorySegment probeDst = Dnnl.mdTag(DType.F32, new long[] { LAYOUT_ROWS, n }, dnnl_ab(), context);
@@ -153,6 +190,7 @@ final class DnnlMatmul {
                 }
                 releaseMappedPages(w);
                 WeightCache.Entry e = new WeightCache.Entry(arena, data, packedMd);
+                e.packed = gemvLayout(packedMd);
                 packedMd = null;
                 return e;
             } catch (RuntimeException e) {
@@ -163,6 +201,32 @@ final class DnnlMatmul {
             Dnnl.destroy(userMd, probeSrc, anyMd, probeDst);
             if (packedMd != null) Dnnl.destroy(packedMd);
         }
+    }
+
+    /** The packed layout as {@link VectorGemv#packedBf16} reads it, or null when it is another blocking. */
+    private static WeightCache.PackedLayout gemvLayout(MemorySegment md) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment v = a.allocate(C_LONG_LONG), p = a.allocate(C_POINTER);
+            if (dnnl_memory_desc_query(md, dnnl_query_data_type(), v) != dnnl_success() || v.get(C_INT, 0) != dnnl_bf16()) return null;
+            if (dnnl_memory_desc_query(md, dnnl_query_format_kind(), v) != dnnl_success() || v.get(C_INT, 0) != dnnl_blocked()) return null;
+            if (dnnl_memory_desc_query(md, dnnl_query_inner_nblks_s32(), v) != dnnl_success() || v.get(C_INT, 0) != 3) return null;
+            long[] blocks = dims(md, dnnl_query_inner_blks(), p, 3), idxs = dims(md, dnnl_query_inner_idxs(), p, 3);
+            long[] strides = dims(md, dnnl_query_strides(), p, 2), padded = dims(md, dnnl_query_padded_dims(), p, 2);
+            if (blocks == null || idxs == null || strides == null || padded == null) return null;
+            if (!java.util.Arrays.equals(blocks, VectorGemv.PACKED_BLOCKS) || !java.util.Arrays.equals(idxs, VectorGemv.PACKED_IDXS))
+                return null;
+            if (strides[0] != (long) VectorGemv.KB * VectorGemv.NB || strides[1] != padded[0] * VectorGemv.NB) return null;
+            return new WeightCache.PackedLayout(strides[1], Math.toIntExact(padded[0] / VectorGemv.KB));
+        }
+    }
+
+    /** The first {@code n} entries of a {@code dnnl_dims_t} a descriptor query points at, or null. */
+    private static long[] dims(MemorySegment md, int what, MemorySegment slot, int n) {
+        if (dnnl_memory_desc_query(md, what, slot) != dnnl_success()) return null;
+        MemorySegment dims = slot.get(C_POINTER, 0);
+        long[] r = new long[n];
+        for (int i = 0; i < n; i++) r[i] = dims.getAtIndex(C_LONG_LONG, i);
+        return r;
     }
 
     /** A bias the primitive cannot take in its dtype, widened to f32 once. */

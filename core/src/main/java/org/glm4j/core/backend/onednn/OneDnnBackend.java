@@ -23,8 +23,10 @@ import org.glm4j.core.tensor.Tensor;
  * The CPU backend over oneDNN primitives, with our own Vector API kernels (the {@link JvmBackend}'s) for the ops
  * where they are faster or oneDNN has no primitive. Per op (measurements in each class's comment):
  * <ul>
- *   <li>{@code matmul}: oneDNN ({@link DnnlMatmul}) for f32 and bf16 weights, weights packed once; f16 weights
- *       (no GLM checkpoint has them) use the Vector API kernel;</li>
+ *   <li>{@code matmul}: oneDNN ({@link DnnlMatmul}) for f32 and bf16 weights from two rows up, bf16 weights packed
+ *       once; one row (decode) through our memory-bound {@link VectorGemv} kernels over the same bytes, which read
+ *       at the machine's bandwidth where oneDNN's reach a third to a half of it; f16 weights (no GLM checkpoint has
+ *       them) use the JVM backend's kernel;</li>
  *   <li>{@code conv}: kernel = stride, so it is a matmul over patch rows: channels-first windows are already rows
  *       of the flattened weight's layout; channels-last windows use the weight regrouped once into
  *       (position, channel) order;</li>
@@ -41,8 +43,8 @@ import org.glm4j.core.tensor.Tensor;
  *   <li>tensors outside native memory (heap segments) never reach oneDNN: those calls use the Vector API kernels.</li>
  * </ul>
  *
- * <p>Threads: one count, {@link #threads()}, sizes oneDNN's OpenMP team, the Java pool and the attention pool; only
- * one of them works at a time. Calls are safe from many threads at once; each calling thread gets its own oneDNN
+ * <p>Threads: one count, {@link #threads()}, sizes oneDNN's OpenMP team, the JVM backend's pool and our kernel
+ * pool; only one of them works at a time. Calls are safe from many threads at once; each calling thread gets its own oneDNN
  * stream and scratchpad.
  */
 public final class OneDnnBackend implements Backend {
@@ -59,6 +61,7 @@ public final class OneDnnBackend implements Backend {
     private final DnnlMatmul matmul;
     private final DnnlRowOps rowOps;
     private final DnnlAttention attention;
+    private final KernelPool pool;
 
     /**
      * Opens oneDNN with {@code threads} threads for its primitives and the Java kernels.
@@ -72,9 +75,10 @@ public final class OneDnnBackend implements Backend {
         this.jvm = new JvmBackend(threads);
         this.primitives = new PrimitiveCache(Integer.getInteger(CACHE_PROPERTY, 512));
         this.weights = new WeightCache();
-        this.matmul = new DnnlMatmul(dnnl, primitives, weights, jvm);
+        this.pool = new KernelPool(threads);
+        this.matmul = new DnnlMatmul(dnnl, primitives, weights, jvm, pool);
         this.rowOps = new DnnlRowOps(dnnl, primitives, weights, jvm);
-        this.attention = new DnnlAttention(dnnl, primitives);
+        this.attention = new DnnlAttention(dnnl, primitives, pool);
     }
 
     @Override public String name() { return NAME; }
@@ -227,6 +231,7 @@ public final class OneDnnBackend implements Backend {
     /** Frees primitives, packed weights, streams and the engine. Call once no op is running. */
     @Override public void close() {
         attention.close();
+        pool.close();
         primitives.close();
         weights.close();
         dnnl.close();

@@ -27,12 +27,20 @@ import org.glm4j.core.tensor.Tensor;
  * releases it. Thread-safe.
  */
 final class WeightCache implements AutoCloseable {
+    /**
+     * Where a packed bf16 weight's blocks are, for {@link VectorGemv#packedBf16}: N-block stride in elements and the
+     * number of 32-input K-blocks.
+     */
+    record PackedLayout(long nbStride, int kBlocks) {}
+
     /** A derived form of one weight: its bytes (owned by {@link #arena}, or the weight's own) and descriptor. */
     static final class Entry {
         final Arena arena;
         final MemorySegment data;
         final MemorySegment md;
         final long bytes;
+        /** The decode kernel's view of a packed layout it can read, or null. */
+        PackedLayout packed;
         private long fingerprint;
         private WeakReference<MemorySegment.Scope> scope;
         private int refs;
