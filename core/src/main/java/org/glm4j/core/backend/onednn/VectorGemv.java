@@ -72,32 +72,42 @@ final class VectorGemv {
 
     /**
      * {@code out[n] = Σ_k x[k]·w[k, n]} over oneDNN's packed {@code BA16a32b2a} bf16 weights at {@code w}: N-block
-     * {@code nb} starts at element {@code nb·nbStride}, K-blocks of 1024 elements follow each other inside it.
+     * {@code nb} starts at element {@code nb·nbStride}, K-blocks of 1024 elements follow each other inside it (so
+     * the 16 input pairs of consecutive K-blocks are consecutive 128-byte rows).
      *
      * @param x   zero-padded to {@code kBlocks·32}
      * @param out at least {@code ceil(n/32)·32} long
      */
     static void packedBf16(KernelPool pool, MemorySegment w, long nbStride, int kBlocks, float[] x, float[] out, int n) {
-        int nBlocks = (n + NB - 1) / NB;
-        pool.forRange(nBlocks, pool.threads(), (b0, b1) -> {
-            for (int nb = b0; nb < b1; nb++) {
-                long base = nb * nbStride * 2;
-                FloatVector a0 = FloatVector.zero(FS), a1 = FloatVector.zero(FS), a2 = FloatVector.zero(FS), a3 = FloatVector.zero(FS);
-                for (int kb = 0; kb < kBlocks; kb++) {
-                    long blk = base + kb * (long) (KB * NB) * 2;
-                    int k0 = kb * KB;
-                    for (int p = 0; p < KB / 2; p++) {
-                        FloatVector xe = FloatVector.broadcast(FS, x[k0 + 2 * p]), xo = FloatVector.broadcast(FS, x[k0 + 2 * p + 1]);
-                        long row = blk + p * (long) NB * 4;
-                        IntVector lo = IntVector.fromMemorySegment(IS, w, row, LE), hi = IntVector.fromMemorySegment(IS, w, row + 64, LE);
-                        a0 = lo.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, a0);
-                        a1 = lo.and(0xffff0000).reinterpretAsFloats().fma(xo, a1);
-                        a2 = hi.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, a2);
-                        a3 = hi.and(0xffff0000).reinterpretAsFloats().fma(xo, a3);
-                    }
+        int nBlocks = (n + NB - 1) / NB, pairs = kBlocks * KB / 2;
+        // Two N-blocks per pass share the input broadcasts and give eight independent accumulation chains.
+        pool.forRange((nBlocks + 1) / 2, pool.threads(), (p0, p1) -> {
+            IntVector mask = IntVector.broadcast(IS, 0xffff0000);
+            for (int pair = p0; pair < p1; pair++) {
+                int nb = 2 * pair;
+                boolean two = nb + 1 < nBlocks;
+                long base = nb * nbStride * 2, base2 = two ? base + nbStride * 2 : base;
+                FloatVector a0 = FloatVector.zero(FS), a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+                for (int q = 0; q < pairs; q++) {
+                    long off = (long) q * NB * 4;                 // K-blocks follow each other: 16 pairs of 128 bytes each
+                    FloatVector xe = FloatVector.broadcast(FS, x[2 * q]), xo = FloatVector.broadcast(FS, x[2 * q + 1]);
+                    IntVector lo = IntVector.fromMemorySegment(IS, w, base + off, LE), hi = IntVector.fromMemorySegment(IS, w, base + off + 64, LE);
+                    IntVector lo2 = IntVector.fromMemorySegment(IS, w, base2 + off, LE), hi2 = IntVector.fromMemorySegment(IS, w, base2 + off + 64, LE);
+                    a0 = lo.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, a0);
+                    a1 = lo.and(mask).reinterpretAsFloats().fma(xo, a1);
+                    a2 = hi.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, a2);
+                    a3 = hi.and(mask).reinterpretAsFloats().fma(xo, a3);
+                    b0 = lo2.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, b0);
+                    b1 = lo2.and(mask).reinterpretAsFloats().fma(xo, b1);
+                    b2 = hi2.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().fma(xe, b2);
+                    b3 = hi2.and(mask).reinterpretAsFloats().fma(xo, b3);
                 }
                 a0.add(a1).intoArray(out, nb * NB);
                 a2.add(a3).intoArray(out, nb * NB + 16);
+                if (two) {
+                    b0.add(b1).intoArray(out, nb * NB + 32);
+                    b2.add(b3).intoArray(out, nb * NB + 48);
+                }
             }
         });
     }
