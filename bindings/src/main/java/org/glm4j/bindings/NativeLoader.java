@@ -303,20 +303,6 @@ public final class NativeLoader {
         }
     }
 
-    /**
-     * Loads a library by name through the system's search (library path, loader cache), for the life of the process.
-     *
-     * @throws LibraryUnavailableException naming the library and the loader's reason
-     */
-    public static SymbolLookup loadByName(String soname, String what) {
-        try {
-            return SymbolLookup.libraryLookup(soname, Arena.global());
-        } catch (IllegalArgumentException e) {
-            throw new LibraryUnavailableException(what + ": cannot load " + soname + " from the system library path: "
-                    + loaderError(soname), e);
-        }
-    }
-
     /** The dynamic loader's own reason for refusing {@code name} ({@code dlerror}), or a generic one. */
     private static String loaderError(String name) {
         try {

@@ -103,6 +103,9 @@ public final class OneDnnBackend implements Backend {
     /** Primitives cached now, and the cache's bound. */
     public int[] primitiveCacheSize() { return new int[] { primitives.size(), primitives.capacity() }; }
 
+    /** Primitive cache hits, misses (primitives created) and evictions so far, for benchmarks and logs. */
+    public long[] primitiveCacheStats() { return primitives.stats(); }
+
     /** Bytes held by packed weight copies. */
     public long packedWeightBytes() { return weights.bytes(); }
 

@@ -84,6 +84,10 @@ final class PrimitiveCache implements AutoCloseable {
     /** Hits, misses and evictions so far. */
     synchronized long[] stats() { return new long[] { hits, misses, evictions }; }
 
+    @Override public synchronized String toString() {
+        return "PrimitiveCache[" + map.size() + "/" + capacity + ", hits=" + hits + ", misses=" + misses + ", evictions=" + evictions + "]";
+    }
+
     @Override public synchronized void close() {
         for (Primitive p : map.values()) {
             p.evicted = true;
