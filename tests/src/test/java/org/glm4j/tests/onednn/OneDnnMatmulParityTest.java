@@ -148,6 +148,32 @@ class OneDnnMatmulParityTest {
         }
     }
 
+    /** A repeated step (same shapes) creates its primitives once: nothing is rebuilt per call. */
+    @Test
+    void repeatedStep_createsNoNewPrimitives() {
+        try (Arena arena = Arena.ofShared()) {
+            var rng = new SplittableRandom(29);
+            Tensor w = OneDnnTesting.random(DType.BF16, Shape.of(64, 128), rng, arena);
+            Tensor x = OneDnnTesting.random(DType.BF16, Shape.of(24, 128), rng, arena);
+            Tensor y = Tensor.allocate(DType.BF16, Shape.of(24, 64), arena);
+            Tensor g = OneDnnTesting.random(DType.F32, Shape.of(64), rng, arena), b = OneDnnTesting.random(DType.F32, Shape.of(64), rng, arena);
+            Tensor q = OneDnnTesting.random(DType.BF16, Shape.of(24, 4, 32), rng, arena), k = OneDnnTesting.random(DType.BF16, Shape.of(24, 2, 32), rng, arena);
+            Tensor o = Tensor.allocate(DType.BF16, Shape.of(24, 4, 32), arena);
+            Ops ops = new Ops(onednn, null);
+            Runnable step = () -> {
+                ops.matmul(y, x, w, null);
+                ops.layerNorm(y, y, g, b, 1e-5f);
+                ops.softmax(y, y);
+                ops.unary(y, y, org.glm4j.core.backend.Unary.GELU);
+                ops.attention(o, q, k, k, org.glm4j.core.backend.AttentionSpec.causal(32, 2, 0));
+            };
+            step.run();
+            long created = onednn.primitiveCacheStats()[1];
+            for (int i = 0; i < 5; i++) step.run();
+            assertEquals(created, onednn.primitiveCacheStats()[1], "primitives created after the first step");
+        }
+    }
+
     /** Four threads share the backend, the weights and the caches; each gets its own correct results. */
     @Test
     void matmul_concurrentCallersGetCorrectResults() throws Exception {
