@@ -17,9 +17,10 @@ import org.glm4j.core.tensor.Tensor;
  * oneDNN plumbing shared by the backend's ops: the status check, the CPU engine, one stream and one scratchpad per
  * calling thread, the OpenMP team size, memory descriptors over tensors, and primitive execution.
  *
- * <p>Threads: oneDNN runs each primitive on an OpenMP team started by the calling thread. Every thread that calls
- * in gets {@code omp_set_num_threads(threads)} once, the same count the backend's Java pool uses, so the two never
- * oversubscribe the cores (they never run at the same time: ops are synchronous).
+ * <p>Threads: oneDNN runs each primitive on an OpenMP team started by the calling thread. The team size is set on
+ * the calling thread ({@code omp_set_num_threads}, only when it changes): the backend's thread count, the same as
+ * its Java pools, so they never oversubscribe the cores (they never run at the same time: ops are synchronous), or
+ * one for small element-wise ops and for the attention workers, which are themselves a pool.
  *
  * <p>Scratchpads are user-provided: each calling thread owns one buffer, grown to the largest primitive it has
  * run, instead of every cached primitive holding its own.
