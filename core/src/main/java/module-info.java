@@ -6,7 +6,10 @@ module org.glm4j.core {
     exports org.glm4j.core.tensor;
     exports org.glm4j.core.backend;
     exports org.glm4j.core.backend.jvm;
+    exports org.glm4j.core.backend.onednn;
 
     uses org.glm4j.core.backend.BackendProvider;
-    provides org.glm4j.core.backend.BackendProvider with org.glm4j.core.backend.jvm.JvmBackendProvider;
+    provides org.glm4j.core.backend.BackendProvider with
+            org.glm4j.core.backend.jvm.JvmBackendProvider,
+            org.glm4j.core.backend.onednn.OneDnnBackendProvider;
 }

@@ -6,6 +6,7 @@ import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 
 /** Shared plumbing of the generated bindings: resolving a C function into a downcall handle. */
+@SuppressWarnings("restricted")
 public final class Downcalls {
     private Downcalls() {}
 

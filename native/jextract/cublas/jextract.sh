@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Regenerates org.glm4j.bindings.cublas.cublas_api_h from cublas_api.h.
+#
+# usage: native/jextract/cublas/jextract.sh INCLUDE_DIR OUT_DIR
+#   INCLUDE_DIR: the include folder holding cublas_api.h and library_types.h (see headers.txt for where it comes from)
+#   OUT_DIR:     a scratch source folder; diff it against bindings/src/main/java
+#
+# The committed class keeps jextract's shapes (a holder class per function with DESC and HANDLE, a static method
+# per function, constants as static methods) with two deliberate differences: symbols resolve through the
+# package's *Library holder (found by CudaSearch, loaded lazily) instead of a fixed library name, and FUNCTIONS
+# lists every symbol for the up-front check.
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+INC=${1:?usage: jextract.sh INCLUDE_DIR OUT_DIR}
+OUT=${2:?usage: jextract.sh INCLUDE_DIR OUT_DIR}
+jextract --target-package org.glm4j.bindings.cublas \
+  --header-class-name cublas_api_h \
+  -I "$INC" \
+  @"$HERE/includes.txt" \
+  --output "$OUT" \
+  "$INC/cublas_api.h"
