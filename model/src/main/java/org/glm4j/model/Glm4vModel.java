@@ -50,16 +50,19 @@ public final class Glm4vModel implements AutoCloseable {
      * A model over an open store, which the model then owns (closes). {@code activations} overrides the activation
      * dtype (null: the checkpoint's own).
      */
-    public static Glm4vModel load(Glm4vConfig config, WeightStore store, Backend backend, DType activations) {
+    public static Glm4vModel load(Glm4vConfig config, WeightStore weights, Backend backend, DType activations) {
+        WeightStore store = weights;
         try {
             DType dtype = new CheckpointLayout(config).check(store);
             if (activations != null) {
                 if (!activations.isFloating()) throw new IllegalArgumentException("activation dtype " + activations + " is not floating");
                 dtype = activations;
             }
-            if (!backend.device().isHost())
-                throw new IllegalArgumentException("backend " + backend.name() + " keeps weights on " + backend.device()
-                        + "; device weight upload is not implemented yet");
+            if (!backend.device().isHost()) {
+                WeightStore host = store;                          // weights live on the device; the mapping goes
+                store = WeightStore.uploaded(host, backend);
+                host.close();
+            }
             return new Glm4vModel(config, store, dtype, backend);
         } catch (RuntimeException e) {
             store.close();

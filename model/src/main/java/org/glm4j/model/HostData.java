@@ -26,6 +26,18 @@ public final class HostData {
         return t;
     }
 
+    /** All elements of {@code t} (any device) in row-major order, widened to f32. */
+    public static float[] toFloats(org.glm4j.core.backend.Backend backend, Tensor t) {
+        if (t.device().isHost()) return t.toFloatArray();
+        try (Arena arena = Arena.ofShared()) {
+            Tensor host = Tensor.allocate(t.dtype(), t.shape(), arena);
+            Ops ops = new Ops(backend, null);
+            ops.copy(host, t);
+            ops.synchronize();
+            return host.toFloatArray();
+        }
+    }
+
     /** The angle of row {@code r}, column {@code c} of a rotary table. */
     @FunctionalInterface
     public interface Angle { float at(int r, int c); }

@@ -11,23 +11,30 @@ import org.glm4j.core.tensor.Tensor;
  */
 public final class Trace {
     /** A trace that records nothing. */
-    public static final Trace OFF = new Trace(false);
+    public static final Trace OFF = new Trace(false, null);
 
     private final boolean on;
+    private final org.glm4j.core.backend.Backend backend;     // for copies of device tensors; null: host only
     private final Map<String, float[]> values = new LinkedHashMap<>();
     private final Map<String, int[]> shapes = new LinkedHashMap<>();
 
-    private Trace(boolean on) { this.on = on; }
+    private Trace(boolean on, org.glm4j.core.backend.Backend backend) {
+        this.on = on;
+        this.backend = backend;
+    }
 
-    /** A recording trace. */
-    public static Trace recording() { return new Trace(true); }
+    /** A recording trace of host tensors. */
+    public static Trace recording() { return new Trace(true, null); }
+
+    /** A recording trace that copies device tensors of {@code backend} to the host. */
+    public static Trace recording(org.glm4j.core.backend.Backend backend) { return new Trace(true, backend); }
 
     public boolean enabled() { return on; }
 
     /** Records {@code t} under {@code name} (when on) and returns {@code t}. */
     public Tensor record(String name, Tensor t) {
         if (on) {
-            values.put(name, t.toFloatArray());
+            values.put(name, backend == null ? t.toFloatArray() : HostData.toFloats(backend, t));
             shapes.put(name, t.shape().toArray());
         }
         return t;

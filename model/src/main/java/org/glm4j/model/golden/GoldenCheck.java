@@ -17,6 +17,7 @@ import org.glm4j.core.backend.Scratch;
 import org.glm4j.core.tensor.DType;
 import org.glm4j.core.tensor.Tensor;
 import org.glm4j.model.Glm4vModel;
+import org.glm4j.model.HostData;
 import org.glm4j.model.Trace;
 import org.glm4j.model.config.Glm4vConfig;
 import org.glm4j.model.preprocess.ImageDecoder;
@@ -126,7 +127,7 @@ public final class GoldenCheck {
                     RopeIndex rope = model.ropeIndex(ids, images == null ? List.of() : images.grids(), video == null ? List.of() : video.grids());
                     Ops ops = new Ops(backend, new Scratch(backend, model.scratchBytes(ids.length, images != null ? images : video, true), arena));
                     Tensor logits = model.prefill(ops, ids, images, video, rope, model.newCache(ids.length, arena), true, Trace.OFF);
-                    compare("logits_bf16_weights (f32 act.)", out.tensor("logits_bf16_weights"), logits.toFloatArray(), 1e-4, 1e-3);
+                    compare("logits_bf16_weights (f32 act.)", out.tensor("logits_bf16_weights"), HostData.toFloats(backend, logits), 1e-4, 1e-3);
                 }
             }
             try (Arena arena = Arena.ofShared(); Glm4vModel model = Glm4vModel.load(config, openWeights(dir, weights), backend, null)) {
@@ -142,7 +143,7 @@ public final class GoldenCheck {
                 Ops ops = new Ops(backend, new Scratch(backend, model.scratchBytes(ids.length, images != null ? images : video, true), arena));
                 int steps = out.has("generated_ids") ? Math.toIntExact(out.tensor("generated_ids").numel()) : 0;
                 KvCache cache = model.newCache(ids.length + Math.max(1, steps), arena);
-                Trace trace = Trace.recording();
+                Trace trace = Trace.recording(backend);
                 Tensor logits = model.prefill(ops, ids, images, video, rope, cache, true, trace);
                 if (weights == DType.F32) {
                     Map<String, float[]> got = trace.values();
@@ -163,11 +164,11 @@ public final class GoldenCheck {
                             compare("text.hidden_states[" + i + "]", h.rows(i, 1), got.get("text.hidden." + i), 1e-4, 1e-3);
                     }
                     compareStage(out, "text.final_norm", got.get("text.final_norm"));
-                    compareStage(out, "logits", logits.toFloatArray());
+                    compareStage(out, "logits", HostData.toFloats(backend, logits));
                     greedy(model, ops, out, logits.rows(ids.length - 1, 1), rope, cache, steps);
                 } else if (out.has("logits_bf16_weights")) {
                     Tensor want = out.tensor("logits_bf16_weights");
-                    float[] got = logits.toFloatArray();
+                    float[] got = HostData.toFloats(backend, logits);
                     double max = 0;
                     for (int i = 0; i < want.numel(); i++) max = Math.max(max, Math.abs(want.getFloat(i)));
                     compare("logits_bf16_weights (bf16 act.)", want, got, 2e-2 * max, 0);
@@ -198,7 +199,7 @@ public final class GoldenCheck {
         boolean ok = true;
         for (int s = 0; s < steps; s++) {
             if (stepLogits != null) {
-                float[] got = current.toFloatArray();
+                float[] got = HostData.toFloats(model.backend(), current);
                 for (int i = 0; i < got.length; i++) {
                     double e = stepLogits.getFloat((long) s * got.length + i), d = Math.abs(e - got[i]);
                     maxAbs = Math.max(maxAbs, d);
@@ -206,7 +207,7 @@ public final class GoldenCheck {
                     if (d > 1e-4 + 1e-3 * Math.abs(e)) ok = false;
                 }
             }
-            generated[s] = (int) ops.argmax(current).getLong(0);
+            generated[s] = (int) HostData.toFloats(model.backend(), ops.argmax(current))[0];
             if (s + 1 < steps) current = model.decode(ops, generated[s], rope, cache);
         }
         if (stepLogits != null)

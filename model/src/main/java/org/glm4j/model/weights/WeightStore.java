@@ -138,6 +138,30 @@ public final class WeightStore implements AutoCloseable {
         }
     }
 
+    /**
+     * A store whose tensors are copies of {@code host}'s on {@code backend}'s device (same dtypes and shapes),
+     * allocated through the backend in this store's arena, so closing the store frees the device memory.
+     * {@code host} may be closed afterwards.
+     */
+    public static WeightStore uploaded(WeightStore host, org.glm4j.core.backend.Backend backend) {
+        WeightStore store = new WeightStore();
+        try {
+            org.glm4j.core.backend.Ops ops = new org.glm4j.core.backend.Ops(backend, null);
+            for (Map.Entry<String, Tensor> e : host.byName.entrySet()) {
+                Tensor src = e.getValue();
+                Tensor dst = backend.allocate(src.dtype(), src.shape(), store.arena);
+                ops.copy(dst, src);
+                store.byName.put(e.getKey(), dst);
+                store.fileOf.put(e.getKey(), host.fileOf.get(e.getKey()));
+            }
+            ops.synchronize();
+            return store;
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
     /** The tensor named {@code name}, or an exception naming it. */
     public Tensor tensor(String name) {
         Tensor t = byName.get(name);

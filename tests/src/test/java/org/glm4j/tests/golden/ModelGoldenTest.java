@@ -38,6 +38,20 @@ class ModelGoldenTest {
         return args.stream();
     }
 
+    /**
+     * The model's device path — weights uploaded through the backend, inputs staged, tables copied, traces and
+     * logits downloaded — on a stand-in device whose memory is host memory, so it runs without a GPU.
+     */
+    @org.junit.jupiter.api.Test
+    void devicePath_matchesTransformersOnALoopbackDevice() throws Exception {
+        try (Backend jvm = Backends.open("jvm")) {
+            org.glm4j.tests.support.LoopbackBackend device = new org.glm4j.tests.support.LoopbackBackend(jvm);
+            GoldenCheck.Result r = GoldenCheck.run(GoldenCases.dir(GoldenCases.IMAGE), device, DType.F32, System.out::println);
+            System.out.println(r.table());
+            assertTrue(r.passed(), r.table());
+        }
+    }
+
     @ParameterizedTest(name = "{1} {2} weights on {0}", autoCloseArguments = false)   // backends are shared, closed once
     @MethodSource("cases")
     void goldenCase_matchesTransformers(Backend backend, String golden, DType weights) throws Exception {
