@@ -7,9 +7,11 @@ module org.glm4j.core {
     exports org.glm4j.core.backend;
     exports org.glm4j.core.backend.jvm;
     exports org.glm4j.core.backend.onednn;
+    exports org.glm4j.core.backend.cuda;
 
     uses org.glm4j.core.backend.BackendProvider;
     provides org.glm4j.core.backend.BackendProvider with
             org.glm4j.core.backend.jvm.JvmBackendProvider,
+            org.glm4j.core.backend.cuda.CudaBackendProvider,
             org.glm4j.core.backend.onednn.OneDnnBackendProvider;
 }

@@ -313,6 +313,10 @@ public final class cublasLt_h {
     public static int CUBLASLT_EPILOGUE_GELU_BIAS() { return 36; }
     public static int CUBLASLT_MATMUL_PREF_SEARCH_MODE() { return 0; }
     public static int CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES() { return 1; }
+    public static int CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_A_BYTES() { return 5; }
+    public static int CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_B_BYTES() { return 6; }
+    public static int CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_C_BYTES() { return 7; }
+    public static int CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_D_BYTES() { return 8; }
     public static int CUBLASLT_POINTER_MODE_HOST() { return 0; }
     public static int CUBLASLT_POINTER_MODE_DEVICE() { return 1; }
 }

@@ -39,7 +39,7 @@ public final class cuda_h {
             "cuCtxSynchronize", "cuMemGetInfo_v2", "cuMemAlloc_v2", "cuMemFree_v2", "cuMemAllocAsync",
             "cuMemFreeAsync", "cuDeviceGetDefaultMemPool", "cuMemPoolSetAttribute", "cuMemPoolTrimTo",
             "cuMemHostRegister_v2", "cuMemHostUnregister", "cuMemcpyHtoD_v2", "cuMemcpyDtoH_v2", "cuMemcpyDtoD_v2",
-            "cuMemcpyHtoDAsync_v2", "cuMemcpyDtoHAsync_v2", "cuMemcpyDtoDAsync_v2", "cuMemsetD8_v2",
+            "cuMemcpyHtoDAsync_v2", "cuMemcpyDtoHAsync_v2", "cuMemcpyDtoDAsync_v2", "cuMemcpy2DAsync_v2", "cuMemsetD8_v2",
             "cuMemsetD8Async", "cuMemsetD32Async", "cuStreamCreate", "cuStreamDestroy_v2", "cuStreamSynchronize",
             "cuStreamWaitEvent", "cuEventCreate", "cuEventDestroy_v2", "cuEventRecord", "cuEventSynchronize",
             "cuEventElapsedTime_v2", "cuModuleLoadData", "cuModuleLoadDataEx", "cuModuleUnload",
@@ -514,6 +514,22 @@ public final class cuda_h {
         }
     }
 
+    private static final class cuMemcpy2DAsync_v2 {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER);
+        static final MethodHandle HANDLE = Downcalls.find(CudaDriverLibrary.lookup(), LIBRARY, "cuMemcpy2DAsync_v2", DESC);
+    }
+
+    /** {@code pCopy} is a {@link CUDA_MEMCPY2D}. */
+    public static int cuMemcpy2DAsync_v2(MemorySegment pCopy, MemorySegment hStream) {
+        try {
+            return (int) cuMemcpy2DAsync_v2.HANDLE.invokeExact(pCopy, hStream);
+        } catch (Error | RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("cuMemcpy2DAsync_v2", t);
+        }
+    }
+
     private static final class cuMemsetD8_v2 {
         static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_LONG_LONG, C_CHAR, C_LONG_LONG);
         static final MethodHandle HANDLE = Downcalls.find(CudaDriverLibrary.lookup(), LIBRARY, "cuMemsetD8_v2", DESC);
@@ -930,6 +946,8 @@ public final class cuda_h {
     public static int CU_DEVICE_ATTRIBUTE_MEMORY_POOLS_SUPPORTED() { return 115; }
     public static int CU_MEMPOOL_ATTR_RELEASE_THRESHOLD() { return 4; }
     public static int CU_MEMHOSTREGISTER_PORTABLE() { return 1; }
+    public static int CU_MEMORYTYPE_HOST() { return 1; }
+    public static int CU_MEMORYTYPE_DEVICE() { return 2; }
     public static int CU_STREAM_DEFAULT() { return 0; }
     public static int CU_STREAM_NON_BLOCKING() { return 1; }
     public static int CU_EVENT_DEFAULT() { return 0; }

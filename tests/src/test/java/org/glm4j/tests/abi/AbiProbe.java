@@ -69,6 +69,19 @@ final class AbiProbe {
         return this;
     }
 
+    /** A struct given by its C name, size and field offsets (for layouts not in jextract's form). */
+    AbiProbe struct(String cName, long size, Map<String, Long> offsets) {
+        expected.put("sizeof(" + cName + ")", size);
+        offsets.forEach((f, off) -> expected.put("offsetof(" + cName + ", " + f + ")", off));
+        return this;
+    }
+
+    /** An arbitrary C expression and the value the Java side computes for it. */
+    AbiProbe value(String cExpression, long javaValue) {
+        expected.put(cExpression, javaValue);
+        return this;
+    }
+
     int size() { return expected.size(); }
 
     /** The {@code gcc} on the PATH; skips the calling test (visibly) when there is none. */

@@ -12,6 +12,7 @@ import org.glm4j.bindings.cublas.cublas_api_h;
 import org.glm4j.bindings.cublaslt.cublasLtMatmulAlgo_t;
 import org.glm4j.bindings.cublaslt.cublasLtMatmulHeuristicResult_t;
 import org.glm4j.bindings.cublaslt.cublasLt_h;
+import org.glm4j.bindings.cuda.CUDA_MEMCPY2D;
 import org.glm4j.bindings.cuda.CUgraphExecUpdateResultInfo;
 import org.glm4j.bindings.cuda.CudaSearch;
 import org.glm4j.bindings.cuda.cuda_h;
@@ -64,7 +65,7 @@ class CudaAbiTest {
     @Test
     void driverApi_matchesCudaH(@TempDir Path tmp) throws Exception {
         List<Path> inc = includesFor("cuda.h");
-        AbiProbe.create().constants(cuda_h.class, cuda_h.FUNCTIONS).struct(CUgraphExecUpdateResultInfo.class)
+        AbiProbe.create().constants(cuda_h.class, cuda_h.FUNCTIONS).struct(CUgraphExecUpdateResultInfo.class).struct(CUDA_MEMCPY2D.class)
                 .assertMatches(tmp, List.of("cuda.h"), inc, "CUDA driver");
     }
 

@@ -1,0 +1,647 @@
+package org.glm4j.core.backend.cuda;
+
+import static org.glm4j.bindings.cuda.cuda_h.*;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.glm4j.bindings.cuda.CUDA_MEMCPY2D;
+import org.glm4j.core.backend.AttentionSpec;
+import org.glm4j.core.backend.Backend;
+import org.glm4j.core.backend.Binary;
+import org.glm4j.core.backend.ConvSpec;
+import org.glm4j.core.backend.Op;
+import org.glm4j.core.backend.RopeSpec;
+import org.glm4j.core.backend.SamplingSpec;
+import org.glm4j.core.backend.Unary;
+import org.glm4j.core.backend.UnsupportedOpException;
+import org.glm4j.core.tensor.DType;
+import org.glm4j.core.tensor.Device;
+import org.glm4j.core.tensor.Shape;
+import org.glm4j.core.tensor.Tensor;
+
+/**
+ * NVIDIA GPUs through the CUDA driver API: cuBLASLt GEMMs (f32 compute, bias epilogue), our kernels
+ * ({@code native/cuda}, the {@code glmk.h} ABI) for every other op.
+ *
+ * <p><b>Streams and threads.</b> Each calling thread gets its own stream (and status word, cuBLASLt handle, plans
+ * and temporaries), so ops from one thread run in issue order and threads do not serialise on each other; a
+ * session should stay on one thread. {@link #synchronize()} waits for the calling thread's stream. Tensors passed
+ * between threads need a {@code synchronize()} on the producing thread first.
+ *
+ * <p><b>Memory.</b> {@link #allocate} takes stream-ordered memory from the device's pool, zeroes it and ties it to
+ * the owner arena: closing the arena frees it (ordered after all work on our streams, which are blocking streams).
+ * The primary context stays retained until the backend is closed and every allocation is freed.
+ *
+ * <p><b>Errors.</b> Driver and cuBLASLt statuses are checked on every call; our kernels report refusals through a
+ * status word read at {@link #synchronize()}, or after every op with {@code -D}{@value #SYNC_PROPERTY}{@code =true}.
+ *
+ * <p><b>Precision.</b> GEMMs take A and B in the weight's dtype: an activation of another dtype is rounded to it
+ * first (the bf16 policy of architecture.md); f32 weights run full-f32 GEMMs. Everything else computes in f32 and
+ * rounds once. Not yet here: cuDNN SDPA (our attention kernels serve), the channels-last conv.
+ */
+public final class CudaBackend implements Backend {
+    /** The backend's name. */
+    public static final String NAME = "cuda";
+    /** System property: which visible CUDA device to use (after {@code CUDA_VISIBLE_DEVICES}), default 0. */
+    public static final String DEVICE_PROPERTY = "glm4j.cuda.device";
+    /** System property: synchronise and read the kernel status after every op. */
+    public static final String SYNC_PROPERTY = "glm.cuda.syncEachOp";
+
+    private static final String[] KERNELS = { "rmsnorm", "layernorm", "rope", "swiglu", "unary", "binary", "bias_add",
+            "softmax", "embedding", "resample", "convert", "argmax", "sample", "attention", "attention_combine" };
+
+    private final Device device;
+    private final int cuDevice;
+    private final MemorySegment context;
+    private final MemorySegment module;
+    private final Map<String, MemorySegment> functions = new ConcurrentHashMap<>();
+    private final int smCount;
+    private final String description;
+    private final boolean syncEachOp = Boolean.getBoolean(SYNC_PROPERTY);
+    private final ThreadLocal<CudaStream> streams = new ThreadLocal<>();
+    private final Set<CudaStream> allStreams = ConcurrentHashMap.newKeySet();
+    private final AtomicLong liveAllocations = new AtomicLong(1);   // 1 = the backend itself
+    private volatile boolean closed;
+
+    CudaBackend(int ordinal, int cuDevice, MemorySegment context, KernelImage image, String description, int smCount) {
+        this.device = Device.cuda(ordinal);
+        this.cuDevice = cuDevice;
+        this.context = context;
+        this.description = description;
+        this.smCount = smCount;
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment img = call.allocate(image.bytes().length + 1L, 16);
+            img.copyFrom(MemorySegment.ofArray(image.bytes()));
+            MemorySegment slot = call.allocate(C_POINTER);
+            Cuda.check(cuModuleLoadData(slot, img), "cuModuleLoadData", "the glmk fatbin (" + image.bytes().length + " bytes)");
+            module = slot.get(C_POINTER, 0);
+            for (String k : KERNELS)
+                for (String d : new String[] { "f32", "bf16", "f16" }) resolve(call, "glmk_" + k + "_" + d);
+            resolve(call, "glmk_attention_prefill_bf16");
+            resolve(call, "glmk_attention_prefill_f16");
+            for (String d : new String[] { "f32", "bf16", "f16" })
+                Cuda.check(cuFuncSetAttribute(functions.get("glmk_attention_" + d), CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES(),
+                        GlmkArgs.attentionSharedBytes(GlmkArgs.ATTN_MAX_HEAD_DIM)), "cuFuncSetAttribute", "glmk_attention_" + d);
+            for (String d : new String[] { "bf16", "f16" })
+                Cuda.check(cuFuncSetAttribute(functions.get("glmk_attention_prefill_" + d), CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES(),
+                        GlmkArgs.ATTN_PREFILL_SHARED_BYTES), "cuFuncSetAttribute", "glmk_attention_prefill_" + d);
+        }
+    }
+
+    private void resolve(Arena call, String name) {
+        MemorySegment slot = call.allocate(C_POINTER);
+        Cuda.check(cuModuleGetFunction(slot, module, call.allocateFrom(name)), "cuModuleGetFunction", name);
+        functions.put(name, slot.get(C_POINTER, 0));
+    }
+
+    @Override public String name() { return NAME; }
+
+    @Override public Device device() { return device; }
+
+    /** The device's name, compute capability and memory, as found at open. */
+    public String description() { return description; }
+
+    /** Streaming multiprocessors of the device. */
+    public int smCount() { return smCount; }
+
+    @Override public String toString() { return NAME + " on " + device + " (" + description + ")"; }
+
+    // ================================================================ streams, launches, status
+
+    CudaStream stream() {
+        if (closed) throw new IllegalStateException("cuda: the backend is closed");
+        CudaStream s = streams.get();
+        if (s == null) {
+            Cuda.check(cuCtxSetCurrent(context), "cuCtxSetCurrent", "binding the primary context to " + Thread.currentThread().getName());
+            s = new CudaStream();
+            streams.set(s);
+            allStreams.add(s);
+        }
+        return s;
+    }
+
+    /** The calling thread's argument buffer for {@code struct}, zeroed, with the status word set. */
+    private MemorySegment begin(CudaStream s, GlmkArgs.Struct struct) {
+        MemorySegment a = s.args.asSlice(0, struct.size());
+        a.fill((byte) 0);
+        struct.ptr(a, "status", s.status);
+        return a;
+    }
+
+    private void launch(CudaStream s, String kernel, GlmkArgs.Launch l, String op) {
+        MemorySegment fn = functions.get(kernel);
+        if (fn == null) throw new IllegalStateException("cuda: no kernel " + kernel + " in the glmk fatbin");
+        Cuda.check(cuLaunchKernel(fn, l.gx(), l.gy(), l.gz(), l.block(), 1, 1, l.shared(), s.handle, s.params, MemorySegment.NULL),
+                "cuLaunchKernel", () -> kernel + " for " + op);
+        if (s.pending.size() < 8) s.pending.add(op);
+        s.pendingCount++;
+        if (syncEachOp && !s.capturing) checkStatus(s);
+    }
+
+    /** Waits for the stream, then reads and clears the status word; throws the first kernel refusal. */
+    private void checkStatus(CudaStream s) {
+        Cuda.check(cuStreamSynchronize(s.handle), "cuStreamSynchronize", () -> "after " + pendingText(s));
+        Cuda.check(cuMemcpyDtoH_v2(s.word, s.status, 4), "cuMemcpyDtoH_v2", "the kernel status word");
+        int st = s.word.get(ValueLayout.JAVA_INT, 0);
+        String ops = pendingText(s);
+        s.pending.clear();
+        s.pendingCount = 0;
+        if (st != 0) {
+            Cuda.check(cuMemsetD32Async(s.status, 0, 1, s.handle), "cuMemsetD32Async", "clearing the status word");
+            Cuda.check(cuStreamSynchronize(s.handle), "cuStreamSynchronize", "clearing the status word");
+            throw new GlmkException("kernel", st, "in one of: " + ops + (syncEachOp ? "" : " (set -D" + SYNC_PROPERTY + "=true to pin the op)"));
+        }
+    }
+
+    private static String pendingText(CudaStream s) {
+        return String.join(", ", s.pending) + (s.pendingCount > s.pending.size() ? " and " + (s.pendingCount - s.pending.size()) + " more" : "");
+    }
+
+    @Override public void synchronize() { checkStatus(stream()); }
+
+    // ================================================================ memory
+
+    @Override
+    @SuppressWarnings("restricted")
+    public Tensor allocate(DType dtype, Shape shape, Arena owner) {
+        CudaStream s = stream();
+        long bytes = Math.max(Math.multiplyExact(shape.numel(), (long) dtype.byteSize()), 1);
+        long rounded = (bytes + 255) & -256L;
+        long ptr;
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment slot = call.allocate(C_LONG_LONG);
+            Cuda.check(cuMemAllocAsync(slot, rounded, s.handle), "cuMemAllocAsync", () -> "allocate(" + dtype + shape + ", " + rounded + " bytes)");
+            ptr = slot.get(C_LONG_LONG, 0);
+        }
+        liveAllocations.incrementAndGet();
+        final long p = ptr;
+        MemorySegment seg;
+        try {
+            Cuda.check(cuMemsetD8Async(p, (byte) 0, rounded, s.handle), "cuMemsetD8Async", () -> "zeroing " + dtype + shape);
+            Cuda.check(cuStreamSynchronize(s.handle), "cuStreamSynchronize", () -> "allocate(" + dtype + shape + ")");
+            seg = MemorySegment.ofAddress(p).reinterpret(0, owner, x -> free(p));
+        } catch (RuntimeException e) {
+            free(p);
+            throw e;
+        }
+        return Tensor.onDevice(device, dtype, shape, seg, 0);
+    }
+
+    /** Close hook of an allocation: frees on the legacy stream (ordered after our blocking streams); never throws. */
+    private void free(long ptr) {
+        try {
+            Cuda.logIfFailed(cuCtxSetCurrent(context), "cuCtxSetCurrent", "freeing device memory");
+            Cuda.logIfFailed(cuMemFreeAsync(ptr, MemorySegment.NULL), "cuMemFreeAsync", "device memory at 0x" + Long.toHexString(ptr));
+        } catch (RuntimeException | LinkageError e) {
+            Cuda.warn("cuda: freeing device memory failed", e);
+        } finally {
+            if (liveAllocations.decrementAndGet() == 0) releaseContext();
+        }
+    }
+
+    private void releaseContext() {
+        try {
+            Cuda.logIfFailed(cuCtxSynchronize(), "cuCtxSynchronize", "the last allocation");
+            Cuda.logIfFailed(cuModuleUnload(module), "cuModuleUnload", "the glmk module");
+            Cuda.logIfFailed(cuDevicePrimaryCtxRelease_v2(cuDevice), "cuDevicePrimaryCtxRelease_v2", device);
+        } catch (RuntimeException | LinkageError e) {
+            Cuda.warn("cuda: releasing the context failed", e);
+        }
+    }
+
+    @Override public void close() {
+        if (closed) return;
+        closed = true;
+        for (CudaStream s : allStreams) {
+            try {
+                Cuda.logIfFailed(cuCtxSetCurrent(context), "cuCtxSetCurrent", "closing");
+                s.release();
+            } catch (RuntimeException | LinkageError e) {
+                Cuda.warn("cuda: releasing a stream failed", e);
+            }
+        }
+        allStreams.clear();
+        if (liveAllocations.decrementAndGet() == 0) releaseContext();
+    }
+
+    // ================================================================ copy
+
+    @Override public boolean supports(Op op, DType dtype) {
+        boolean floating = dtype.isFloating();
+        return switch (op) {
+            case COPY -> true;
+            default -> floating;
+        };
+    }
+
+    static long ptr(Tensor t) { return t.data().address() + t.byteOffset(); }
+
+    /** Row stride in elements of a matrix-like tensor (one row for rank 1). */
+    static long rs(Tensor t) { return t.rank() == 1 ? t.dim(0) : t.rowStride(); }
+
+    static int rows(Tensor t) { return Math.toIntExact(t.rowCount()); }
+
+    static int code(Tensor t) { return t.dtype().ordinal(); }
+
+    static String sfx(DType t) {
+        return switch (t) {
+            case F32 -> "f32";
+            case BF16 -> "bf16";
+            case F16 -> "f16";
+            default -> throw new IllegalArgumentException("cuda: no kernel for " + t);
+        };
+    }
+
+    @Override public void copy(Tensor dst, Tensor src) {
+        CudaStream s = stream();
+        long esz = src.dtype().byteSize();
+        if (dst.isContiguous() && src.isContiguous()) {
+            copy2d(s, dst, ptr0(dst), src, ptr0(src), dst.numel() * esz, 1, 0, 0);
+        } else if (dst.hasUniformRows() && src.hasUniformRows() && dst.rank() >= 1) {
+            copy2d(s, dst, ptr0(dst), src, ptr0(src), dst.dim(-1) * esz, dst.rowCount(), rs(dst) * esz, rs(src) * esz);
+        } else {
+            // general strides: one pitched copy per index of the leading dims; elements one by one if the last dim is strided
+            int r = dst.rank();
+            boolean rowsOk = dst.stride(-1) == 1 && src.stride(-1) == 1;
+            int inner = rowsOk ? Math.max(r - 2, 0) : r - 1;      // dims [inner, r) are covered by one 2-D copy
+            long outer = 1;
+            for (int i = 0; i < inner; i++) outer *= dst.dim(i);
+            long[] idx = new long[r];
+            for (long o = 0; o < outer; o++) {
+                long rem = o;
+                for (int i = inner - 1; i >= 0; i--) {
+                    idx[i] = rem % dst.dim(i);
+                    rem /= dst.dim(i);
+                }
+                long dOff = dst.byteOffsetOf(idx), sOff = src.byteOffsetOf(idx);
+                if (rowsOk && r >= 2)
+                    copy2d(s, dst, dst.data().address() + dOff, src, src.data().address() + sOff, dst.dim(-1) * esz, dst.dim(-2),
+                            dst.stride(-2) * esz, src.stride(-2) * esz);
+                else
+                    copy2d(s, dst, dst.data().address() + dOff, src, src.data().address() + sOff, esz, dst.dim(-1),
+                            dst.stride(-1) * esz, src.stride(-1) * esz);
+            }
+        }
+        if (dst.device().isHost()) checkStatus(s);
+    }
+
+    private static long ptr0(Tensor t) { return t.data().address() + t.byteOffset(); }
+
+    @SuppressWarnings("restricted")
+    private void copy2d(CudaStream s, Tensor dst, long dPtr, Tensor src, long sPtr, long width, long height, long dPitch, long sPitch) {
+        if (width == 0 || height == 0) return;
+        boolean dHost = dst.device().isHost(), sHost = src.device().isHost();
+        String what = "copy(" + dst + " <- " + src + ")";
+        if (height == 1) {
+            int st;
+            if (dHost && sHost) {
+                MemorySegment.copy(src.data(), sPtr - src.data().address(), dst.data(), dPtr - dst.data().address(), width);
+                return;
+            } else if (dHost) st = cuMemcpyDtoHAsync_v2(MemorySegment.ofAddress(dPtr), sPtr, width, s.handle);
+            else if (sHost) st = cuMemcpyHtoDAsync_v2(dPtr, MemorySegment.ofAddress(sPtr), width, s.handle);
+            else st = cuMemcpyDtoDAsync_v2(dPtr, sPtr, width, s.handle);
+            Cuda.check(st, "cuMemcpyAsync", what);
+            return;
+        }
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment c = CUDA_MEMCPY2D.allocate(call);
+            if (sHost) {
+                CUDA_MEMCPY2D.srcMemoryType(c, CU_MEMORYTYPE_HOST());
+                CUDA_MEMCPY2D.srcHost(c, MemorySegment.ofAddress(sPtr));
+            } else {
+                CUDA_MEMCPY2D.srcMemoryType(c, CU_MEMORYTYPE_DEVICE());
+                CUDA_MEMCPY2D.srcDevice(c, sPtr);
+            }
+            if (dHost) {
+                CUDA_MEMCPY2D.dstMemoryType(c, CU_MEMORYTYPE_HOST());
+                CUDA_MEMCPY2D.dstHost(c, MemorySegment.ofAddress(dPtr));
+            } else {
+                CUDA_MEMCPY2D.dstMemoryType(c, CU_MEMORYTYPE_DEVICE());
+                CUDA_MEMCPY2D.dstDevice(c, dPtr);
+            }
+            CUDA_MEMCPY2D.srcPitch(c, sPitch);
+            CUDA_MEMCPY2D.dstPitch(c, dPitch);
+            CUDA_MEMCPY2D.WidthInBytes(c, width);
+            CUDA_MEMCPY2D.Height(c, height);
+            Cuda.check(cuMemcpy2DAsync_v2(c, s.handle), "cuMemcpy2DAsync_v2", what);
+            if (dHost || sHost) Cuda.check(cuStreamSynchronize(s.handle), "cuStreamSynchronize", what);
+        }
+    }
+
+    /** Uploads small host data (segment boundaries, penalised ids) into a temporary; returns its device address. */
+    private long upload(CudaStream s, int[] values) {
+        if (s.capturing) throw new IllegalStateException("cuda: this op uploads host data and cannot be captured in a graph");
+        long bytes = 4L * values.length;
+        long dptr = s.temp(CudaStream.SLOT_UPLOAD, bytes);
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment h = call.allocateFrom(ValueLayout.JAVA_INT, values);
+            Cuda.check(cuMemcpyHtoDAsync_v2(dptr, h, bytes, s.handle), "cuMemcpyHtoDAsync_v2", "uploading " + values.length + " ints");
+            Cuda.check(cuStreamSynchronize(s.handle), "cuStreamSynchronize", "uploading " + values.length + " ints");
+        }
+        return dptr;
+    }
+
+    // ================================================================ GEMM and conv
+
+    @Override public void matmul(Tensor out, Tensor x, Tensor w, Tensor bias) {
+        gemm(stream(), ptr(out), out.dtype(), rs(out), ptr(x), x.dtype(), rs(x), ptr(w), w.dtype(), rs(w),
+                rows(x), w.dim(0), w.dim(1), bias, "matmul");
+    }
+
+    private void gemm(CudaStream s, long out, DType outT, long ldOut, long x, DType xT, long ldx, long w, DType wT, long ldw,
+                      int m, int n, int k, Tensor bias, String op) {
+        DType ab = wT;
+        long tempBase = 0, tempUsed = 0;
+        long xBytes = xT == ab ? 0 : ((long) m * k * ab.byteSize() + 255) & -256L;
+        DType dT = ab == DType.F32 ? DType.F32 : (outT == ab || outT == DType.F32 ? outT : DType.F32);
+        long dBytes = ((long) m * n * 4 + 255) & -256L;
+        tempBase = s.temp(CudaStream.SLOT_GEMM, xBytes + dBytes);
+        if (xT != ab) {
+            convertRows(s, tempBase, ab, k, x, xT, ldx, m, k, op);
+            x = tempBase;
+            ldx = k;
+            tempUsed = xBytes;
+        }
+        long d = dT == outT ? out : tempBase + tempUsed, ldd = dT == outT ? ldOut : n;
+        DType biasT = bias != null && bias.dtype() == dT ? bias.dtype() : null;
+        CublasLtGemm.Plan plan = null;
+        if (biasT != null) plan = CublasLtGemm.plan(s, key(m, n, k, ldw, ldx, ldd, ab, dT, biasT, w, x, d));
+        boolean epilogue = plan != null;
+        if (bias != null && !epilogue && dT != DType.F32) {         // add the bias in f32, round once
+            dT = DType.F32;
+            d = tempBase + tempUsed;
+            ldd = n;
+        }
+        if (plan == null) plan = CublasLtGemm.plan(s, key(m, n, k, ldw, ldx, ldd, ab, dT, null, w, x, d));
+        final long fd = d;
+        CublasLtGemm.run(s, plan, w, x, d, epilogue ? ptr(bias) : 0, op + " [" + m + "," + k + "]x[" + n + "," + k + "]ᵀ " + ab + "->" + outT);
+        if (bias != null && !epilogue) {
+            MemorySegment a = begin(s, GlmkArgs.BIAS_ADD);
+            GlmkArgs.BIAS_ADD.ptr(a, "x", fd).i64(a, "x_stride", ldd).ptr(a, "bias", ptr(bias)).i32(a, "bias_dtype", code(bias))
+                    .i32(a, "rows", m).i32(a, "cols", n);
+            launch(s, "glmk_bias_add_" + sfx(dT), GlmkArgs.elementwise(m, n), op + " bias");
+        }
+        if (dT != outT) convertRows(s, out, outT, ldOut, d, dT, ldd, m, n, op);
+    }
+
+    private static CublasLtGemm.Key key(int m, int n, int k, long lda, long ldb, long ldd, DType ab, DType d, DType bias,
+                                        long a, long b, long dp) {
+        return new CublasLtGemm.Key(m, n, k, lda, ldb, ldd, ab, d, bias, CublasLtGemm.alignment(a), CublasLtGemm.alignment(b),
+                CublasLtGemm.alignment(dp));
+    }
+
+    private void convertRows(CudaStream s, long out, DType outT, long outStride, long x, DType xT, long xStride, int rows, int cols, String op) {
+        MemorySegment a = begin(s, GlmkArgs.CONVERT);
+        GlmkArgs.CONVERT.ptr(a, "out", out).i64(a, "out_stride", outStride).ptr(a, "x", x).i64(a, "x_stride", xStride)
+                .i32(a, "x_dtype", xT.ordinal()).i32(a, "rows", rows).i32(a, "cols", cols);
+        launch(s, "glmk_convert_" + sfx(outT), GlmkArgs.elementwise(rows, cols), op + " convert");
+    }
+
+    @Override public void conv(Tensor out, Tensor x, Tensor w, Tensor bias, ConvSpec spec) {
+        if (spec.layout() == ConvSpec.Layout.CHANNELS_LAST)
+            throw new UnsupportedOpException("cuda on " + device + " has no channels-last conv yet (the 2x2 merge); run it on another backend");
+        int window = spec.windowSize();
+        gemm(stream(), ptr(out), out.dtype(), rs(out), ptr(x), x.dtype(), rs(x), ptr(w), w.dtype(), window, rows(x), w.dim(0), window,
+                bias, "conv");
+    }
+
+    // ================================================================ row-wise ops
+
+    @Override public void rmsNorm(Tensor out, Tensor x, Tensor weight, float eps) {
+        CudaStream s = stream();
+        MemorySegment a = begin(s, GlmkArgs.RMSNORM);
+        GlmkArgs.RMSNORM.ptr(a, "out", ptr(out)).i64(a, "out_stride", rs(out)).ptr(a, "x", ptr(x)).i64(a, "x_stride", rs(x))
+                .ptr(a, "weight", ptr(weight)).i32(a, "x_dtype", code(x)).i32(a, "residual_dtype", code(x)).i32(a, "sum_dtype", code(x))
+                .i32(a, "weight_dtype", code(weight)).i32(a, "rows", rows(x)).i32(a, "cols", x.dim(-1)).f32(a, "eps", eps);
+        launch(s, "glmk_rmsnorm_" + sfx(out.dtype()), GlmkArgs.row(rows(x)), "rmsNorm");
+    }
+
+    @Override public void layerNorm(Tensor out, Tensor x, Tensor weight, Tensor bias, float eps) {
+        CudaStream s = stream();
+        MemorySegment a = begin(s, GlmkArgs.LAYERNORM);
+        GlmkArgs.LAYERNORM.ptr(a, "out", ptr(out)).i64(a, "out_stride", rs(out)).ptr(a, "x", ptr(x)).i64(a, "x_stride", rs(x))
+                .ptr(a, "weight", ptr(weight)).ptr(a, "bias", ptr(bias)).i32(a, "x_dtype", code(x)).i32(a, "weight_dtype", code(weight))
+                .i32(a, "bias_dtype", code(bias)).i32(a, "rows", rows(x)).i32(a, "cols", x.dim(-1)).f32(a, "eps", eps);
+        launch(s, "glmk_layernorm_" + sfx(out.dtype()), GlmkArgs.row(rows(x)), "layerNorm");
+    }
+
+    @Override public void rope(Tensor qk, Tensor cos, Tensor sin, RopeSpec spec) {
+        CudaStream s = stream();
+        MemorySegment a = begin(s, GlmkArgs.ROPE);
+        GlmkArgs.ROPE.ptr(a, "qk", ptr(qk)).i64(a, "token_stride", qk.stride(0)).i64(a, "head_stride", qk.stride(1))
+                .ptr(a, "cos", ptr(cos)).i64(a, "cos_stride", rs(cos)).ptr(a, "sin", ptr(sin)).i64(a, "sin_stride", rs(sin))
+                .i32(a, "cos_dtype", code(cos)).i32(a, "sin_dtype", code(sin)).i32(a, "tokens", qk.dim(0)).i32(a, "heads", qk.dim(1))
+                .i32(a, "rotary_dims", spec.rotaryDims()).i32(a, "interleaved", spec.pairing() == RopeSpec.Pairing.INTERLEAVED ? 1 : 0);
+        launch(s, "glmk_rope_" + sfx(qk.dtype()), GlmkArgs.rope(qk.dim(0)), "rope");
+    }
+
+    @Override public void swiglu(Tensor out, Tensor gateUp) {
+        CudaStream s = stream();
+        MemorySegment a = begin(s, GlmkArgs.SWIGLU);
+        GlmkArgs.SWIGLU.ptr(a, "out", ptr(out)).i64(a, "out_stride", rs(out)).ptr(a, "gate_up", ptr(gateUp))
+                .i64(a, "gate_up_stride", rs(gateUp)).i32(a, "gate_up_dtype", code(gateUp)).i32(a, "rows", rows(out)).i32(a, "cols", out.dim(-1));
+        launch(s, "glmk_swiglu_" + sfx(out.dtype()), GlmkArgs.elementwise(rows(out), out.dim(-1)), "swiglu");
+    }
+
+    @Override public void unary(Tensor out, Tensor x, Unary fn) {
+        CudaStream s = stream();
+        MemorySegment a = begin(s, GlmkArgs.UNARY);
+        GlmkArgs.UNARY.ptr(a, "out", ptr(out)).i64(a, "out_stride", rs(out)).ptr(a, "x", ptr(x)).i64(a, "x_stride", rs(x))
+                .i32(a, "x_dtype", code(x)).i32(a, "fn", fn.ordinal()).i32(a, "rows", rows(x)).i32(a, "cols", x.dim(-1));
+        launch(s, "glmk_unary_" + sfx(out.dtype()), GlmkArgs.elementwise(rows(x), x.dim(-1)), "unary " + fn);
+    }
+
+    @Override public void binary(Tensor out, Tensor a, Tensor b, Binary fn) {
+        CudaStream s = stream();
+        boolean broadcast = !b.shape().equals(a.shape());
+        MemorySegment g = begin(s, GlmkArgs.BINARY);
+        GlmkArgs.BINARY.ptr(g, "out", ptr(out)).i64(g, "out_stride", rs(out)).ptr(g, "a", ptr(a)).i64(g, "a_stride", rs(a))
+                .ptr(g, "b", ptr(b)).i64(g, "b_stride", broadcast ? 0 : rs(b)).i32(g, "a_dtype", code(a)).i32(g, "b_dtype", code(b))
+                .i32(g, "fn", fn.ordinal()).i32(g, "rows", rows(a)).i32(g, "cols", a.dim(-1));
+        launch(s, "glmk_binary_" + sfx(out.dtype()), GlmkArgs.elementwise(rows(a), a.dim(-1)), "binary " + fn);
+    }
+
+    @Override public void softmax(Tensor out, Tensor x) {
+        CudaStream s = stream();
+        MemorySegment a = begin(s, GlmkArgs.SOFTMAX);
+        GlmkArgs.SOFTMAX.ptr(a, "out", ptr(out)).i64(a, "out_stride", rs(out)).ptr(a, "x", ptr(x)).i64(a, "x_stride", rs(x))
+                .i32(a, "x_dtype", code(x)).i32(a, "rows", rows(x)).i32(a, "cols", x.dim(-1));
+        launch(s, "glmk_softmax_" + sfx(out.dtype()), GlmkArgs.row(rows(x)), "softmax");
+    }
+
+    @Override public void embedding(Tensor out, Tensor table, Tensor ids) {
+        CudaStream s = stream();
+        long idsPtr = ptr(ids);
+        if (ids.stride(0) != 1 && ids.dim(0) > 1) {               // a strided id vector: gather it contiguous first
+            long esz = ids.dtype().byteSize();
+            idsPtr = s.temp(CudaStream.SLOT_OP, ids.dim(0) * esz);
+            Tensor tmp = Tensor.onDevice(device, ids.dtype(), ids.shape(), MemorySegment.ofAddress(idsPtr), 0);
+            copy2d(s, tmp, idsPtr, ids, ptr(ids), esz, ids.dim(0), esz, ids.stride(0) * esz);
+        }
+        MemorySegment a = begin(s, GlmkArgs.EMBEDDING);
+        GlmkArgs.EMBEDDING.ptr(a, "out", ptr(out)).i64(a, "out_stride", rs(out)).ptr(a, "table", ptr(table))
+                .i64(a, "table_stride", rs(table)).ptr(a, "ids", idsPtr).i32(a, "table_dtype", code(table)).i32(a, "ids_dtype", code(ids))
+                .i32(a, "count", ids.dim(0)).i32(a, "cols", table.dim(1)).i32(a, "table_rows", table.dim(0));
+        launch(s, "glmk_embedding_" + sfx(out.dtype()), GlmkArgs.elementwise(ids.dim(0), table.dim(1)), "embedding");
+    }
+
+    @Override public void resamplePositions(Tensor out, Tensor table, Tensor points, int tableHeight, int tableWidth) {
+        CudaStream s = stream();
+        MemorySegment a = begin(s, GlmkArgs.RESAMPLE);
+        GlmkArgs.RESAMPLE.ptr(a, "out", ptr(out)).i64(a, "out_stride", rs(out)).ptr(a, "table", ptr(table))
+                .i64(a, "table_stride", rs(table)).ptr(a, "points", ptr(points)).i64(a, "points_stride", rs(points))
+                .i32(a, "table_dtype", code(table)).i32(a, "count", points.dim(0)).i32(a, "channels", table.dim(1))
+                .i32(a, "table_height", tableHeight).i32(a, "table_width", tableWidth);
+        launch(s, "glmk_resample_" + sfx(out.dtype()), GlmkArgs.resample(points.dim(0)), "resamplePositions");
+    }
+
+    @Override public void convert(Tensor out, Tensor x) {
+        CudaStream s = stream();
+        if (out.hasUniformRows() && x.hasUniformRows()) {
+            convertRows(s, ptr(out), out.dtype(), rs(out), ptr(x), x.dtype(), rs(x), rows(x), x.dim(-1), "convert");
+            return;
+        }
+        int r = x.rank();                                           // rank >= 3 with mixed strides: one launch per leading index
+        long outer = 1;
+        for (int i = 0; i < r - 2; i++) outer *= x.dim(i);
+        long[] idx = new long[r];
+        for (long o = 0; o < outer; o++) {
+            long rem = o;
+            for (int i = r - 3; i >= 0; i--) {
+                idx[i] = rem % x.dim(i);
+                rem /= x.dim(i);
+            }
+            convertRows(s, out.data().address() + out.byteOffsetOf(idx), out.dtype(), out.stride(-2),
+                    x.data().address() + x.byteOffsetOf(idx), x.dtype(), x.stride(-2), x.dim(-2), x.dim(-1), "convert");
+        }
+    }
+
+    // ================================================================ attention
+
+    @Override public void attention(Tensor out, Tensor q, Tensor k, Tensor v, AttentionSpec spec) {
+        int d = q.dim(2);
+        if (d > GlmkArgs.ATTN_MAX_HEAD_DIM)
+            throw new UnsupportedOpException("cuda on " + device + " has no attention for head_dim " + d + " (at most " + GlmkArgs.ATTN_MAX_HEAD_DIM + ")");
+        if (k.dtype() != v.dtype())
+            throw new UnsupportedOpException("cuda on " + device + " needs k and v of one dtype, got " + k.dtype() + " and " + v.dtype());
+        CudaStream s = stream();
+        GlmkArgs.Struct A = GlmkArgs.ATTENTION;
+        long segments = spec.segments() == null ? 0 : upload(s, spec.segments());
+        MemorySegment a = begin(s, A);
+        A.ptr(a, "out", ptr(out)).i64(a, "out_token_stride", out.stride(0)).i64(a, "out_head_stride", out.stride(1))
+                .ptr(a, "q", ptr(q)).i64(a, "q_token_stride", q.stride(0)).i64(a, "q_head_stride", q.stride(1))
+                .ptr(a, "k", ptr(k)).i64(a, "k_token_stride", k.stride(0)).i64(a, "k_head_stride", k.stride(1))
+                .ptr(a, "v", ptr(v)).i64(a, "v_token_stride", v.stride(0)).i64(a, "v_head_stride", v.stride(1))
+                .ptr(a, "segments", segments).i32(a, "out_dtype", code(out)).i32(a, "q_dtype", code(q))
+                .i32(a, "q_len", q.dim(0)).i32(a, "k_len", k.dim(0)).i32(a, "q_heads", q.dim(1)).i32(a, "kv_heads", k.dim(1))
+                .i32(a, "head_dim", d).i32(a, "causal", spec.causal() ? 1 : 0).i32(a, "query_offset", spec.queryOffset())
+                .i32(a, "segment_count", spec.segmentCount()).f32(a, "scale", spec.scale());
+        if (prefillKernel(q, k, v)) {
+            A.i32(a, "rows_per_block", GlmkArgs.ATTN_PREFILL_ROWS).i32(a, "heads_per_block", 1)
+                    .i32(a, "keys_per_split", GlmkArgs.ceilDiv(k.dim(0), GlmkArgs.ATTN_KEY_TILE) * GlmkArgs.ATTN_KEY_TILE).i32(a, "splits", 1);
+            launch(s, "glmk_attention_prefill_" + sfx(q.dtype()), GlmkArgs.attentionPrefill(a), "attention (prefill kernel)");
+            return;
+        }
+        GlmkArgs.attentionConfigure(a, smCount);
+        int splits = A.getI32(a, "splits");
+        if (splits > 1) A.ptr(a, "partial", s.temp(CudaStream.SLOT_OP, 4 * GlmkArgs.attentionPartialFloats(a)));
+        GlmkArgs.Launch l = GlmkArgs.attention(a);
+        launch(s, "glmk_attention_" + sfx(k.dtype()), l, "attention");
+        if (splits > 1) {
+            a = s.args.asSlice(0, A.size());                     // the struct is still in the buffer
+            launch(s, "glmk_attention_combine_" + sfx(out.dtype()), GlmkArgs.attentionCombine(a), "attention combine");
+        }
+    }
+
+    /** The tensor-core prefill kernel: bf16/f16 q, k, v of one dtype, head_dim 128, 16-byte aligned rows, several queries. */
+    static boolean prefillKernel(Tensor q, Tensor k, Tensor v) {
+        DType t = q.dtype();
+        if ((t != DType.BF16 && t != DType.F16) || k.dtype() != t || v.dtype() != t) return false;
+        if (q.dim(2) != GlmkArgs.ATTN_PREFILL_HEAD_DIM || q.dim(0) < 2) return false;
+        long bits = ptr(q) | ptr(k) | ptr(v);
+        long strides = q.stride(0) | q.stride(1) | k.stride(0) | k.stride(1) | v.stride(0) | v.stride(1);
+        return (bits & 15) == 0 && (strides & 7) == 0;
+    }
+
+    // ================================================================ sampling
+
+    @Override public void sample(Tensor ids, Tensor logits, SamplingSpec spec) {
+        CudaStream s = stream();
+        int r = rows(logits), vocab = logits.dim(-1);
+        if (spec.isGreedy() && spec.repetitionPenalty() == 1f) {
+            MemorySegment a = begin(s, GlmkArgs.ARGMAX);
+            GlmkArgs.ARGMAX.ptr(a, "ids", ptr(ids)).ptr(a, "logits", ptr(logits)).i64(a, "logits_stride", rs(logits))
+                    .i32(a, "rows", r).i32(a, "vocab", vocab);
+            launch(s, "glmk_argmax_" + sfx(logits.dtype()), GlmkArgs.sample(r), "sample (argmax)");
+            return;
+        }
+        int[] pen = spec.penalizedIds();
+        long penPtr = pen.length == 0 ? 0 : upload(s, pen);
+        long work = s.temp(CudaStream.SLOT_OP, GlmkArgs.sampleWorkspaceBytes(r, vocab) + 256);
+        long workProb = (work + 4L * r * vocab + 255) & -256L;
+        MemorySegment a = begin(s, GlmkArgs.SAMPLE);
+        GlmkArgs.SAMPLE.ptr(a, "ids", ptr(ids)).ptr(a, "logits", ptr(logits)).i64(a, "logits_stride", rs(logits))
+                .ptr(a, "penalized_ids", penPtr).ptr(a, "work", work).ptr(a, "work_prob", workProb).f64(a, "uniform", spec.uniform())
+                .i32(a, "rows", r).i32(a, "vocab", vocab).i32(a, "penalized_count", pen.length).i32(a, "top_k", spec.topK())
+                .f32(a, "temperature", spec.temperature()).f32(a, "top_p", spec.topP()).f32(a, "repetition_penalty", spec.repetitionPenalty());
+        launch(s, "glmk_sample_" + sfx(logits.dtype()), GlmkArgs.sample(r), "sample");
+    }
+
+    // ================================================================ graphs
+
+    /**
+     * Captures what {@code step} issues on the calling thread's stream into a CUDA graph (nothing runs during
+     * capture). The step must have run once before (so temporaries and plans exist) and must not upload host data
+     * or synchronise. Replay with {@link CudaGraph#launch()} on the same thread; close the graph before the backend.
+     */
+    public CudaGraph capture(Runnable step) {
+        CudaStream s = stream();
+        checkStatus(s);
+        Cuda.check(cuStreamBeginCapture_v2(s.handle, CU_STREAM_CAPTURE_MODE_THREAD_LOCAL()), "cuStreamBeginCapture_v2", "graph capture");
+        s.capturing = true;
+        MemorySegment graph;
+        try (Arena call = Arena.ofConfined()) {
+            RuntimeException failure = null;
+            try {
+                step.run();
+            } catch (RuntimeException e) {
+                failure = e;
+            }
+            s.capturing = false;
+            MemorySegment slot = call.allocate(C_POINTER);
+            int st = cuStreamEndCapture(s.handle, slot);
+            if (failure != null) {
+                if (st == CUDA_SUCCESS()) Cuda.logIfFailed(cuGraphDestroy(slot.get(C_POINTER, 0)), "cuGraphDestroy", "a failed capture");
+                throw failure;
+            }
+            Cuda.check(st, "cuStreamEndCapture", "graph capture");
+            graph = slot.get(C_POINTER, 0);
+            int ist = cuGraphInstantiateWithFlags(slot, graph, 0);
+            if (ist != CUDA_SUCCESS()) {
+                Cuda.logIfFailed(cuGraphDestroy(graph), "cuGraphDestroy", "a graph that did not instantiate");
+                Cuda.check(ist, "cuGraphInstantiateWithFlags", "graph capture");
+            }
+            s.pending.clear();
+            s.pendingCount = 0;
+            return new CudaGraph(this, graph, slot.get(C_POINTER, 0));
+        } finally {
+            s.capturing = false;
+        }
+    }
+
+    /** Launches an instantiated graph on the calling thread's stream. */
+    void launchGraph(MemorySegment exec) {
+        CudaStream s = stream();
+        Cuda.check(cuGraphLaunch(exec, s.handle), "cuGraphLaunch", "graph replay");
+        if (s.pending.size() < 8) s.pending.add("graph replay");
+        s.pendingCount++;
+        if (syncEachOp) checkStatus(s);
+    }
+
+    void bindContext() { Cuda.logIfFailed(cuCtxSetCurrent(context), "cuCtxSetCurrent", "graph release"); }
+}

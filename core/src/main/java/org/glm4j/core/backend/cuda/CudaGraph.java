@@ -1,0 +1,36 @@
+package org.glm4j.core.backend.cuda;
+
+import static org.glm4j.bindings.cuda.cuda_h.*;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A captured sequence of ops (for example one decode step) replayed with one launch. The tensors it was captured
+ * with are baked in: replaying reads and writes the same device memory, so inputs are updated in place between
+ * replays. Made by {@link CudaBackend#capture(Runnable)}; closing releases it (never throws).
+ */
+public final class CudaGraph implements AutoCloseable {
+    private final CudaBackend backend;
+    private final MemorySegment graph, exec;
+    private boolean closed;
+
+    CudaGraph(CudaBackend backend, MemorySegment graph, MemorySegment exec) {
+        this.backend = backend;
+        this.graph = graph;
+        this.exec = exec;
+    }
+
+    /** Replays the graph on the calling thread's stream (asynchronously, like any op). */
+    public void launch() {
+        if (closed) throw new IllegalStateException("cuda: the graph is closed");
+        backend.launchGraph(exec);
+    }
+
+    @Override public void close() {
+        if (closed) return;
+        closed = true;
+        backend.bindContext();
+        Cuda.logIfFailed(cuGraphExecDestroy(exec), "cuGraphExecDestroy", "a graph");
+        Cuda.logIfFailed(cuGraphDestroy(graph), "cuGraphDestroy", "a graph");
+    }
+}
