@@ -69,6 +69,12 @@ final class AbiProbe {
         return this;
     }
 
+    /** One more C expression and the value the bindings expect of it (e.g. a version macro). */
+    AbiProbe value(String expression, long value) {
+        expected.put(expression, value);
+        return this;
+    }
+
     int size() { return expected.size(); }
 
     /** The {@code gcc} on the PATH; skips the calling test (visibly) when there is none. */
