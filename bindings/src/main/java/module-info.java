@@ -6,4 +6,5 @@ module org.glm4j.bindings {
     exports org.glm4j.bindings.cublas;
     exports org.glm4j.bindings.cublaslt;
     exports org.glm4j.bindings.cudnn;
+    exports org.glm4j.bindings.ffmpeg;
 }

@@ -22,6 +22,7 @@ import org.glm4j.model.golden.GoldenCheck;
 import org.glm4j.model.preprocess.ImageDecoder;
 import org.glm4j.model.preprocess.RgbImage;
 import org.glm4j.model.preprocess.Video;
+import org.glm4j.model.preprocess.VideoFileDecoder;
 import org.glm4j.model.synth.SyntheticCheckpoint;
 import org.glm4j.model.tokenizer.ChatTemplate;
 
@@ -58,7 +59,7 @@ public final class Main {
     static void usage(PrintStream out) {
         out.println("""
                 usage:
-                  ./glm4j chat --model DIR [--image FILE]... [--video DIR [--fps N]] [--backend auto|jvm|onednn|cuda]
+                  ./glm4j chat --model DIR [--image FILE]... [--video FILE|DIR [--fps N]] [--backend auto|jvm|onednn|cuda]
                                [--system TEXT] [--max-new-tokens N] [--temperature T] [--top-k K] [--top-p P]
                                [--repetition-penalty R] [--seed S] [--hide-thinking] "prompt"
                   ./glm4j golden-check DIR [--backend B] [--weights f32|bf16|both]
@@ -80,9 +81,10 @@ public final class Main {
         Video video = null;
         if (a.get("video", null) != null) {
             Path v = Path.of(a.get("video", null));
-            if (!Files.isDirectory(v))
-                throw new IllegalArgumentException("--video " + v + ": only folders of frames are supported so far (frames.json, or --fps)");
-            video = Video.fromFolder(v, a.number("fps", Double.NaN), decoder);
+            if (Files.isDirectory(v)) video = Video.fromFolder(v, a.number("fps", Double.NaN), decoder);
+            else if (a.get("fps", null) != null)
+                throw new IllegalArgumentException("--fps applies to a folder of frames; the video file " + v + " has its own frame rate");
+            else video = new VideoFileDecoder().open(v);            // IOException with a one-line reason, also without FFmpeg
         }
         boolean tty = System.console() != null, hideThinking = a.flag("hide-thinking");
         long t0 = System.nanoTime();
