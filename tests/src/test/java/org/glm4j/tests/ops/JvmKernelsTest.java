@@ -1,0 +1,135 @@
+package org.glm4j.tests.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.lang.foreign.Arena;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.glm4j.core.backend.Ops;
+import org.glm4j.core.backend.jvm.JvmBackend;
+import org.glm4j.core.tensor.DType;
+import org.glm4j.core.tensor.Shape;
+import org.glm4j.core.tensor.Tensor;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The JVM backend's Vector API kernels (matmul, f16 widening) against plain double-precision
+ * loops on random inputs of odd shapes and strided views. Not the cross-backend parity suite: this pins down the
+ * reference backend's own fast paths (streaming and packed matmul, register tiles, tails).
+ *
+ * <p>Error bounds: an f32 sum of K products is within about {@code K·2⁻²⁴·Σ|terms|} of the exact value; we allow
+ * {@code 4·2⁻²⁴·√K·Σ|terms|} plus one rounding of the output dtype, which random signs keep far from flaky while a
+ * wrong index, a lost tail or a missing term (an error of order one term) still fails.
+ */
+class JvmKernelsTest {
+    private static JvmBackend backend;
+    private static Ops ops;
+
+    @BeforeAll static void open() {
+        backend = new JvmBackend(2);
+        ops = new Ops(backend, null);
+    }
+
+    @AfterAll static void close() { backend.close(); }
+
+    // ================================================================ matmul
+
+    static Stream<Arguments> matmulCases() {
+        List<Arguments> cases = new ArrayList<>();
+        int[] ms = { 1, 2, 3, 4, 5, 7, 8, 9, 17, 40 };
+        int[][] kn = { { 1, 1 }, { 3, 5 }, { 31, 17 }, { 32, 33 }, { 33, 64 }, { 63, 7 }, { 257, 65 }, { 300, 31 }, { 520, 40 } };
+        DType[] dts = { DType.F32, DType.BF16, DType.F16 };
+        int i = 0;
+        for (int m : ms)
+            for (int[] s : kn)
+                for (DType wd : dts) {
+                    DType xd = dts[i % 3], od = dts[(i / 3) % 3];
+                    cases.add(Arguments.of(m, s[0], s[1], xd, wd, od, i % 2 == 0, i % 5 == 0));
+                    i++;
+                }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "M={0} K={1} N={2} x={3} w={4} out={5} bias={6} strided={7}")
+    @MethodSource("matmulCases")
+    void matmul_matchesDoubleLoop(int m, int k, int n, DType xd, DType wd, DType od, boolean withBias, boolean strided) {
+        var rng = new SplittableRandom(31L * m + 7L * k + n + xd.ordinal() + 3L * wd.ordinal());
+        try (Arena arena = Arena.ofShared()) {
+            // Strided views: x as the middle columns of a wider buffer, out as one third of a fused output.
+            Tensor x = strided ? random(xd, Shape.of(m, k + 5), rng, arena).columns(3, k) : random(xd, Shape.of(m, k), rng, arena);
+            Tensor w = random(wd, Shape.of(n, k), rng, arena);
+            Tensor bias = withBias ? random(DType.BF16, Shape.of(n), rng, arena) : null;
+            Tensor outBuf = Tensor.allocate(od, Shape.of(m, 3 * n), arena);
+            Tensor out = strided ? outBuf.columns(n, n) : Tensor.allocate(od, Shape.of(m, n), arena);
+            ops.matmul(out, x, w, bias);
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++) {
+                    double exact = withBias ? bias.getFloat(j) : 0, mag = Math.abs(exact);
+                    for (int c = 0; c < k; c++) {
+                        double t = (double) x.getFloat((long) i * k + c) * w.getFloat((long) j * k + c);
+                        exact += t;
+                        mag += Math.abs(t);
+                    }
+                    double tol = 4 * 0x1p-24 * Math.sqrt(k + 1) * mag + ulpOf(od) * Math.abs(exact) + 1e-30;
+                    float got = out.getFloat((long) i * n + j);
+                    if (!(Math.abs(got - exact) <= tol))
+                        fail("matmul " + x + "·" + w + "ᵀ → " + out + " at [" + i + "," + j + "]: expected " + exact
+                                + ", got " + got + " (tolerance " + tol + ")");
+                }
+            if (strided) // the other two thirds of the fused buffer stay untouched
+                for (int i = 0; i < m; i++)
+                    for (int j = 0; j < 3 * n; j++)
+                        if (j < n || j >= 2 * n) assertEquals(0f, outBuf.getFloat((long) i * 3 * n + j), "outside the view");
+        }
+    }
+
+    @Test
+    void matmul_largePackedShapeWithEveryTail() {
+        // Several slabs of x blocks, K across several panel blocks with a tail, N not a multiple of the panel.
+        matmul_matchesDoubleLoop(203, 700, 75, DType.BF16, DType.BF16, DType.F32, true, true);
+    }
+
+    // ================================================================ f16 widening
+
+    @Test
+    void convert_f16ToF32IsExactForEveryBitPattern() {
+        try (Arena arena = Arena.ofShared()) {
+            Tensor h = Tensor.allocate(DType.F16, Shape.of(256, 256), arena);
+            for (int i = 0; i < 65536; i++) h.data().set(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, 2L * i, (short) i);
+            Tensor f = Tensor.allocate(DType.F32, Shape.of(256, 256), arena);
+            ops.convert(f, h);
+            for (int i = 0; i < 65536; i++) {
+                float expected = Float.float16ToFloat((short) i), got = f.getFloat(i);
+                if (Float.isNaN(expected)) assertTrue(Float.isNaN(got), "f16 0x" + Integer.toHexString(i) + " must widen to NaN");
+                else assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(got),
+                        "f16 0x" + Integer.toHexString(i) + ": expected " + expected + ", got " + got);
+            }
+        }
+    }
+
+    // ================================================================ helpers
+
+    static Tensor random(DType dt, Shape shape, SplittableRandom rng, Arena arena) {
+        Tensor t = Tensor.allocate(dt, shape, arena);
+        for (long i = 0; i < t.numel(); i++) t.setFloat(i, (float) (rng.nextDouble() * 2 - 1));
+        return t;
+    }
+
+    /** Half an ulp of a dtype at 1.0 (relative rounding error of one store), plus a little slack. */
+    static double ulpOf(DType dt) {
+        return switch (dt) {
+            case BF16 -> 0x1p-8 * 1.01;
+            case F16 -> 0x1p-11 * 1.01;
+            default -> 0x1p-24 * 2;
+        };
+    }
+}
