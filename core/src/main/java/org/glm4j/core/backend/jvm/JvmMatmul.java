@@ -24,12 +24,15 @@ import org.glm4j.core.tensor.Tensor;
  *       with x rows pre-split the same way; the last {@code K mod 2·lanes} elements run in a scalar loop.
  *   <li><b>Packed (larger M)</b>: x is widened once into blocks of {@value #MR} rows stored k-major
  *       ({@code [block][k][MR]}, short blocks zero-padded). Tasks are (panel of {@code NR = 2·lanes} w rows, range of
- *       x blocks); a task packs its panel {@value #KC} k at a time into f32 {@code [k][NR]} (zero columns past N)
- *       and runs an {@code MR × NR} register-blocked micro-kernel (x scalar broadcast × panel vectors, 16
- *       accumulators) over its x blocks, keeping f32 partial sums per task between k blocks.
+ *       x blocks); a task packs its panel {@value #KC} k at a time into f32 {@code [k][NR]} (zero columns past N;
+ *       rows widened, then transposed 16×16 in registers) and runs an {@code MR × NR} register-blocked
+ *       micro-kernel (x scalar broadcast × panel vectors, 16 accumulators) over its x blocks, keeping f32 partial
+ *       sums per task between k blocks.
  * </ul>
  *
  * Both read w exactly once per task and never allocate inside their loops: work buffers are per-thread and reused.
+ * The kernels avoid control-flow merges of vector values (C2 boxes vectors there): a first k block reads its
+ * initial accumulators from {@link #ZEROS} rather than choosing between a zero and a loaded vector.
  */
 final class JvmMatmul {
     private JvmMatmul() {}
@@ -42,6 +45,8 @@ final class JvmMatmul {
     static final int NR = 2 * RowIO.LANES;
     /** k elements per packed panel block (an f32 panel of KC × NR fits L1). */
     static final int KC = 256;
+    /** Initial accumulators of a first k block (read only). */
+    private static final float[] ZEROS = new float[MR * NR];
     /** Largest widened x slab of the packed path, in floats. */
     private static final int SLAB_FLOATS = 1 << 23;
 
@@ -273,7 +278,7 @@ final class JvmMatmul {
             int groups = Math.min(blocks, Math.max(1, (4 * parallel.threads() + panels - 1) / panels));
             parallel.forRange(panels * groups, 1, (t0, t1) -> {
                 float[] panel = RowIO.Buffers.get(SLOT_PANEL, KC * NR);
-                float[] row = RowIO.Buffers.get(SLOT_ROW, KC);
+                float[] stage = RowIO.Buffers.get(SLOT_ROW, 16 * KC);
                 for (int t = t0; t < t1; t++) {
                     int p = t / groups, g = t % groups;
                     int gb0 = (int) ((long) blocks * g / groups), gb1 = (int) ((long) blocks * (g + 1) / groups);
@@ -281,7 +286,7 @@ final class JvmMatmul {
                     int n0 = p * NR, nv = Math.min(NR, n - n0);
                     for (int kb = 0; kb < k; kb += KC) {
                         int kc = Math.min(KC, k - kb);
-                        packPanel(w, n0, nv, kb, kc, row, panel);
+                        packPanel(w, n0, nv, kb, kc, stage, panel);
                         for (int b = gb0; b < gb1; b++)
                             micro(xp, (b * k + kb) * MR, panel, kc, acc, (b - gb0) * MR * NR, kb == 0);
                     }
@@ -311,46 +316,25 @@ final class JvmMatmul {
 
     /**
      * Packs {@code w[n0..n0+nv)[kb..kb+kc)} as f32 {@code panel[kk·NR + j]}, zero columns past nv. With 16 lanes,
-     * whole groups of 16 rows go through {@link #transpose16} (32 k per pass for 16-bit weights: even and odd
-     * elements are two transposes); the remaining rows and k run through a scalar loop.
+     * each whole group of 16 rows is widened into {@code stage} (16 rows of {@link #KC}) and transposed 16×16 at a
+     * time in registers ({@link #transpose16}); the other rows and the k tail go through a scalar loop.
      */
-    private static void packPanel(Tensor w, int n0, int nv, int kb, int kc, float[] row, float[] panel) {
+    private static void packPanel(Tensor w, int n0, int nv, int kb, int kc, float[] stage, float[] panel) {
         DType wd = w.dtype();
-        long es = wd.byteSize(), rowBytes = w.rowStride() * es;
-        int fullRows = 0, fastK = 0;
-        if (RowIO.LANES == 16) {
-            int step = wd == DType.F32 ? 16 : 32;
-            fastK = kc - kc % step;
-            fullRows = nv - nv % 16;
-            for (int g = 0; g < fullRows; g += 16) {
-                long base = RowIO.rowOffset(w, n0 + g) + kb * es;
-                for (int kk = 0; kk < fastK; kk += step) {
-                    long off = base + kk * es;
-                    int po = kk * NR + g;
-                    switch (wd) {
-                        case F32 -> transpose16(w.data(), off, rowBytes, MODE_F32, panel, po, NR);
-                        case BF16 -> {
-                            transpose16(w.data(), off, rowBytes, MODE_BF16_EVEN, panel, po, 2 * NR);
-                            transpose16(w.data(), off, rowBytes, MODE_BF16_ODD, panel, po + NR, 2 * NR);
-                        }
-                        default -> {
-                            transpose16(w.data(), off, rowBytes, MODE_F16_EVEN, panel, po, 2 * NR);
-                            transpose16(w.data(), off, rowBytes, MODE_F16_ODD, panel, po + NR, 2 * NR);
-                        }
-                    }
-                }
-            }
+        long kOff = kb * (long) wd.byteSize();
+        int fullRows = RowIO.LANES == 16 ? nv - nv % 16 : 0, fastK = kc - kc % 16;
+        for (int g = 0; g < fullRows; g += 16) {
+            for (int j = 0; j < 16; j++) RowIO.load(w.data(), RowIO.rowOffset(w, n0 + g + j) + kOff, wd, stage, j * KC, kc);
+            for (int kk = 0; kk < fastK; kk += 16) transpose16(stage, kk, panel, kk * NR + g);
+            for (int kk = fastK; kk < kc; kk++)
+                for (int j = 0; j < 16; j++) panel[kk * NR + g + j] = stage[j * KC + kk];
         }
-        for (int j = 0; j < nv; j++) {
-            int from = j < fullRows ? fastK : 0;
-            if (from == kc) continue;
-            RowIO.load(w.data(), RowIO.rowOffset(w, n0 + j) + (kb + from) * es, wd, row, 0, kc - from);
-            for (int kk = from; kk < kc; kk++) panel[kk * NR + j] = row[kk - from];
+        for (int j = fullRows; j < nv; j++) {
+            RowIO.load(w.data(), RowIO.rowOffset(w, n0 + j) + kOff, wd, stage, 0, kc);
+            for (int kk = 0; kk < kc; kk++) panel[kk * NR + j] = stage[kk];
         }
         if (nv < NR) for (int kk = 0; kk < kc; kk++) Arrays.fill(panel, kk * NR + nv, kk * NR + NR, 0f);
     }
-
-    private static final int MODE_F32 = 0, MODE_BF16_EVEN = 1, MODE_BF16_ODD = 2, MODE_F16_EVEN = 3, MODE_F16_ODD = 4;
 
     /**
      * Permute indices of the 16×16 transpose: stage b exchanges bit b of the row index with bit b of the column
@@ -368,36 +352,23 @@ final class JvmMatmul {
         }
     }
 
-    /** One int vector of a w row widened to f32 bits: 16 f32, or the even/odd elements of 16 bf16/f16 pairs. */
-    private static IntVector widenedBits(MemorySegment s, long off, int mode) {
-        IntVector v = IntVector.fromMemorySegment(RowIO.IS, s, off, RowIO.LE);
-        return switch (mode) {
-            case MODE_BF16_EVEN -> v.lanewise(VectorOperators.LSHL, 16);
-            case MODE_BF16_ODD -> v.and(0xFFFF_0000);
-            case MODE_F16_EVEN -> RowIO.f16ToF32(v).reinterpretAsInts();
-            case MODE_F16_ODD -> RowIO.f16ToF32(v.lanewise(VectorOperators.LSHR, 16)).reinterpretAsInts();
-            default -> v;
-        };
-    }
-
     /**
-     * Transposes 16 rows (byte stride {@code rowBytes}) × 16 widened elements starting at {@code off} into
-     * {@code panel[po + i·pstep + r]} (element i of row r), in registers: four stages of 16 two-source permutes.
-     * 16 lanes only.
+     * Transposes {@code stage[r·KC + k0 + i]} (16 rows r × 16 columns i) into {@code panel[po + i·NR + r]}, in
+     * registers: four stages of 16 two-source permutes. 16 lanes only.
      */
-    private static void transpose16(MemorySegment s, long off, long rowBytes, int mode, float[] panel, int po, int pstep) {
+    private static void transpose16(float[] stage, int k0, float[] panel, int po) {
         IntVector l0 = IntVector.fromArray(RowIO.IS, TRANSPOSE[0], 0), h0 = IntVector.fromArray(RowIO.IS, TRANSPOSE[1], 0);
         IntVector l1 = IntVector.fromArray(RowIO.IS, TRANSPOSE[2], 0), h1 = IntVector.fromArray(RowIO.IS, TRANSPOSE[3], 0);
         IntVector l2 = IntVector.fromArray(RowIO.IS, TRANSPOSE[4], 0), h2 = IntVector.fromArray(RowIO.IS, TRANSPOSE[5], 0);
         IntVector l3 = IntVector.fromArray(RowIO.IS, TRANSPOSE[6], 0), h3 = IntVector.fromArray(RowIO.IS, TRANSPOSE[7], 0);
-        IntVector r0 = widenedBits(s, off, mode), r1 = widenedBits(s, off + rowBytes, mode);
-        IntVector r2 = widenedBits(s, off + 2 * rowBytes, mode), r3 = widenedBits(s, off + 3 * rowBytes, mode);
-        IntVector r4 = widenedBits(s, off + 4 * rowBytes, mode), r5 = widenedBits(s, off + 5 * rowBytes, mode);
-        IntVector r6 = widenedBits(s, off + 6 * rowBytes, mode), r7 = widenedBits(s, off + 7 * rowBytes, mode);
-        IntVector r8 = widenedBits(s, off + 8 * rowBytes, mode), r9 = widenedBits(s, off + 9 * rowBytes, mode);
-        IntVector r10 = widenedBits(s, off + 10 * rowBytes, mode), r11 = widenedBits(s, off + 11 * rowBytes, mode);
-        IntVector r12 = widenedBits(s, off + 12 * rowBytes, mode), r13 = widenedBits(s, off + 13 * rowBytes, mode);
-        IntVector r14 = widenedBits(s, off + 14 * rowBytes, mode), r15 = widenedBits(s, off + 15 * rowBytes, mode);
+        IntVector r0 = bits(stage, k0), r1 = bits(stage, KC + k0);
+        IntVector r2 = bits(stage, 2 * KC + k0), r3 = bits(stage, 3 * KC + k0);
+        IntVector r4 = bits(stage, 4 * KC + k0), r5 = bits(stage, 5 * KC + k0);
+        IntVector r6 = bits(stage, 6 * KC + k0), r7 = bits(stage, 7 * KC + k0);
+        IntVector r8 = bits(stage, 8 * KC + k0), r9 = bits(stage, 9 * KC + k0);
+        IntVector r10 = bits(stage, 10 * KC + k0), r11 = bits(stage, 11 * KC + k0);
+        IntVector r12 = bits(stage, 12 * KC + k0), r13 = bits(stage, 13 * KC + k0);
+        IntVector r14 = bits(stage, 14 * KC + k0), r15 = bits(stage, 15 * KC + k0);
         // bit 0: pairs (0,1), (2,3), ...
         IntVector a0 = l0.selectFrom(r0, r1), a1 = h0.selectFrom(r0, r1), a2 = l0.selectFrom(r2, r3), a3 = h0.selectFrom(r2, r3);
         IntVector a4 = l0.selectFrom(r4, r5), a5 = h0.selectFrom(r4, r5), a6 = l0.selectFrom(r6, r7), a7 = h0.selectFrom(r6, r7);
@@ -415,21 +386,25 @@ final class JvmMatmul {
         IntVector c10 = l2.selectFrom(b10, b14), c14 = h2.selectFrom(b10, b14), c11 = l2.selectFrom(b11, b15), c15 = h2.selectFrom(b11, b15);
         // bit 3: pairs (0,8), (1,9), ..., stored as they come out
         l3.selectFrom(c0, c8).reinterpretAsFloats().intoArray(panel, po);
-        h3.selectFrom(c0, c8).reinterpretAsFloats().intoArray(panel, po + 8 * pstep);
-        l3.selectFrom(c1, c9).reinterpretAsFloats().intoArray(panel, po + pstep);
-        h3.selectFrom(c1, c9).reinterpretAsFloats().intoArray(panel, po + 9 * pstep);
-        l3.selectFrom(c2, c10).reinterpretAsFloats().intoArray(panel, po + 2 * pstep);
-        h3.selectFrom(c2, c10).reinterpretAsFloats().intoArray(panel, po + 10 * pstep);
-        l3.selectFrom(c3, c11).reinterpretAsFloats().intoArray(panel, po + 3 * pstep);
-        h3.selectFrom(c3, c11).reinterpretAsFloats().intoArray(panel, po + 11 * pstep);
-        l3.selectFrom(c4, c12).reinterpretAsFloats().intoArray(panel, po + 4 * pstep);
-        h3.selectFrom(c4, c12).reinterpretAsFloats().intoArray(panel, po + 12 * pstep);
-        l3.selectFrom(c5, c13).reinterpretAsFloats().intoArray(panel, po + 5 * pstep);
-        h3.selectFrom(c5, c13).reinterpretAsFloats().intoArray(panel, po + 13 * pstep);
-        l3.selectFrom(c6, c14).reinterpretAsFloats().intoArray(panel, po + 6 * pstep);
-        h3.selectFrom(c6, c14).reinterpretAsFloats().intoArray(panel, po + 14 * pstep);
-        l3.selectFrom(c7, c15).reinterpretAsFloats().intoArray(panel, po + 7 * pstep);
-        h3.selectFrom(c7, c15).reinterpretAsFloats().intoArray(panel, po + 15 * pstep);
+        h3.selectFrom(c0, c8).reinterpretAsFloats().intoArray(panel, po + 8 * NR);
+        l3.selectFrom(c1, c9).reinterpretAsFloats().intoArray(panel, po + NR);
+        h3.selectFrom(c1, c9).reinterpretAsFloats().intoArray(panel, po + 9 * NR);
+        l3.selectFrom(c2, c10).reinterpretAsFloats().intoArray(panel, po + 2 * NR);
+        h3.selectFrom(c2, c10).reinterpretAsFloats().intoArray(panel, po + 10 * NR);
+        l3.selectFrom(c3, c11).reinterpretAsFloats().intoArray(panel, po + 3 * NR);
+        h3.selectFrom(c3, c11).reinterpretAsFloats().intoArray(panel, po + 11 * NR);
+        l3.selectFrom(c4, c12).reinterpretAsFloats().intoArray(panel, po + 4 * NR);
+        h3.selectFrom(c4, c12).reinterpretAsFloats().intoArray(panel, po + 12 * NR);
+        l3.selectFrom(c5, c13).reinterpretAsFloats().intoArray(panel, po + 5 * NR);
+        h3.selectFrom(c5, c13).reinterpretAsFloats().intoArray(panel, po + 13 * NR);
+        l3.selectFrom(c6, c14).reinterpretAsFloats().intoArray(panel, po + 6 * NR);
+        h3.selectFrom(c6, c14).reinterpretAsFloats().intoArray(panel, po + 14 * NR);
+        l3.selectFrom(c7, c15).reinterpretAsFloats().intoArray(panel, po + 7 * NR);
+        h3.selectFrom(c7, c15).reinterpretAsFloats().intoArray(panel, po + 15 * NR);
+    }
+
+    private static IntVector bits(float[] a, int off) {
+        return FloatVector.fromArray(RowIO.FS, a, off).reinterpretAsInts();
     }
 
     /**
@@ -438,28 +413,26 @@ final class JvmMatmul {
      */
     private static void micro(float[] xp, int xo, float[] panel, int kc, float[] acc, int ao, boolean first) {
         final int lanes = RowIO.LANES;
-        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
-        if (first) {
-            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = FloatVector.zero(RowIO.FS);
-            c40 = c41 = c50 = c51 = c60 = c61 = c70 = c71 = c00;
-        } else {
-            c00 = FloatVector.fromArray(RowIO.FS, acc, ao);
-            c01 = FloatVector.fromArray(RowIO.FS, acc, ao + lanes);
-            c10 = FloatVector.fromArray(RowIO.FS, acc, ao + NR);
-            c11 = FloatVector.fromArray(RowIO.FS, acc, ao + NR + lanes);
-            c20 = FloatVector.fromArray(RowIO.FS, acc, ao + 2 * NR);
-            c21 = FloatVector.fromArray(RowIO.FS, acc, ao + 2 * NR + lanes);
-            c30 = FloatVector.fromArray(RowIO.FS, acc, ao + 3 * NR);
-            c31 = FloatVector.fromArray(RowIO.FS, acc, ao + 3 * NR + lanes);
-            c40 = FloatVector.fromArray(RowIO.FS, acc, ao + 4 * NR);
-            c41 = FloatVector.fromArray(RowIO.FS, acc, ao + 4 * NR + lanes);
-            c50 = FloatVector.fromArray(RowIO.FS, acc, ao + 5 * NR);
-            c51 = FloatVector.fromArray(RowIO.FS, acc, ao + 5 * NR + lanes);
-            c60 = FloatVector.fromArray(RowIO.FS, acc, ao + 6 * NR);
-            c61 = FloatVector.fromArray(RowIO.FS, acc, ao + 6 * NR + lanes);
-            c70 = FloatVector.fromArray(RowIO.FS, acc, ao + 7 * NR);
-            c71 = FloatVector.fromArray(RowIO.FS, acc, ao + 7 * NR + lanes);
-        }
+        // The accumulators start from an all-zero array on the first k block: choosing the array, not the vector,
+        // avoids a control-flow merge of vector values (which C2 would box).
+        float[] init = first ? ZEROS : acc;
+        int io = first ? 0 : ao;
+        FloatVector c00 = FloatVector.fromArray(RowIO.FS, init, io);
+        FloatVector c01 = FloatVector.fromArray(RowIO.FS, init, io + lanes);
+        FloatVector c10 = FloatVector.fromArray(RowIO.FS, init, io + NR);
+        FloatVector c11 = FloatVector.fromArray(RowIO.FS, init, io + NR + lanes);
+        FloatVector c20 = FloatVector.fromArray(RowIO.FS, init, io + 2 * NR);
+        FloatVector c21 = FloatVector.fromArray(RowIO.FS, init, io + 2 * NR + lanes);
+        FloatVector c30 = FloatVector.fromArray(RowIO.FS, init, io + 3 * NR);
+        FloatVector c31 = FloatVector.fromArray(RowIO.FS, init, io + 3 * NR + lanes);
+        FloatVector c40 = FloatVector.fromArray(RowIO.FS, init, io + 4 * NR);
+        FloatVector c41 = FloatVector.fromArray(RowIO.FS, init, io + 4 * NR + lanes);
+        FloatVector c50 = FloatVector.fromArray(RowIO.FS, init, io + 5 * NR);
+        FloatVector c51 = FloatVector.fromArray(RowIO.FS, init, io + 5 * NR + lanes);
+        FloatVector c60 = FloatVector.fromArray(RowIO.FS, init, io + 6 * NR);
+        FloatVector c61 = FloatVector.fromArray(RowIO.FS, init, io + 6 * NR + lanes);
+        FloatVector c70 = FloatVector.fromArray(RowIO.FS, init, io + 7 * NR);
+        FloatVector c71 = FloatVector.fromArray(RowIO.FS, init, io + 7 * NR + lanes);
         for (int kk = 0; kk < kc; kk++) {
             int po = kk * NR, xi = xo + kk * MR;
             FloatVector w0 = FloatVector.fromArray(RowIO.FS, panel, po);
