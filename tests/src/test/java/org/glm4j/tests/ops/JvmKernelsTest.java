@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.glm4j.core.backend.AttentionSpec;
 import org.glm4j.core.backend.Ops;
 import org.glm4j.core.backend.jvm.JvmBackend;
 import org.glm4j.core.tensor.DType;
@@ -22,9 +23,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The JVM backend's Vector API kernels (matmul, f16 widening) against plain double-precision
+ * The JVM backend's Vector API kernels (matmul, attention, RMSNorm, f16 widening) against plain double-precision
  * loops on random inputs of odd shapes and strided views. Not the cross-backend parity suite: this pins down the
- * reference backend's own fast paths (streaming and packed matmul, register tiles, tails).
+ * reference backend's own fast paths (streaming and packed matmul, register tiles, tails, online softmax).
  *
  * <p>Error bounds: an f32 sum of K products is within about {@code K·2⁻²⁴·Σ|terms|} of the exact value; we allow
  * {@code 4·2⁻²⁴·√K·Σ|terms|} plus one rounding of the output dtype, which random signs keep far from flaky while a
@@ -96,6 +97,95 @@ class JvmKernelsTest {
     void matmul_largePackedShapeWithEveryTail() {
         // Several slabs of x blocks, K across several panel blocks with a tail, N not a multiple of the panel.
         matmul_matchesDoubleLoop(203, 700, 75, DType.BF16, DType.BF16, DType.F32, true, true);
+    }
+
+    // ================================================================ attention
+
+    /** name, Lq, Lk, Hq, Hkv, D, causal, queryOffset, segments, q/k/v dtype, out dtype, fused qkv views. */
+    static Stream<Arguments> attentionCases() {
+        return Stream.of(
+                Arguments.of("decode G16", 1, 77, 32, 2, 128, true, 76, null, DType.BF16, DType.BF16, false),
+                Arguments.of("decode one key", 1, 1, 32, 2, 128, true, 0, null, DType.BF16, DType.F32, false),
+                Arguments.of("decode split over keys", 1, 1500, 32, 2, 128, true, 1499, null, DType.BF16, DType.F32, true),
+                Arguments.of("decode split mid-cache", 1, 2300, 16, 2, 64, true, 2100, null, DType.F16, DType.F32, false),
+                Arguments.of("prefill G16 causal", 70, 70, 32, 2, 128, true, 0, null, DType.BF16, DType.F32, true),
+                Arguments.of("prefill G4 f32", 50, 50, 8, 2, 40, true, 0, null, DType.F32, DType.F32, false),
+                Arguments.of("chunked prefill G3", 7, 30, 6, 2, 17, true, 23, null, DType.F16, DType.BF16, false),
+                Arguments.of("G2 many blocks", 130, 130, 4, 2, 64, true, 0, null, DType.BF16, DType.F32, false),
+                Arguments.of("vision segments", 37, 37, 3, 3, 72, false, 0, new int[] { 0, 5, 21, 37 }, DType.BF16, DType.F32, true),
+                Arguments.of("full G1 odd", 19, 19, 2, 2, 33, false, 0, null, DType.F32, DType.F16, false),
+                Arguments.of("cross lengths", 5, 90, 4, 1, 31, false, 0, null, DType.BF16, DType.F32, false),
+                Arguments.of("wide head decode", 1, 700, 8, 2, 160, true, 699, null, DType.BF16, DType.F32, true),
+                Arguments.of("wide odd head", 20, 20, 2, 1, 200, false, 0, null, DType.F16, DType.F32, false));
+    }
+
+    @ParameterizedTest(name = "{0}: Lq={1} Lk={2} Hq={3} Hkv={4} D={5}")
+    @MethodSource("attentionCases")
+    void attention_matchesDoubleLoop(String name, int lq, int lk, int hq, int hkv, int d, boolean causal, int offset,
+                                     int[] segments, DType dt, DType od, boolean fused) {
+        var rng = new SplittableRandom(lq * 131L + lk * 7L + hq + d);
+        try (Arena arena = Arena.ofShared()) {
+            Tensor q, k, v;
+            if (fused) { // q, k, v as strided views into one [tokens, (Hq + 2·Hkv)·D] projection output (lq == lk here or decode)
+                Tensor qkvQ = random(dt, Shape.of(lq, (hq + 2 * hkv) * d), rng, arena);
+                Tensor qkvK = lq == lk ? qkvQ : random(dt, Shape.of(lk, (hq + 2 * hkv) * d), rng, arena);
+                q = qkvQ.columns(0, hq * d).unflatten(1, hq, d);
+                k = qkvK.columns(hq * d, hkv * d).unflatten(1, hkv, d);
+                v = qkvK.columns((hq + hkv) * d, hkv * d).unflatten(1, hkv, d);
+            } else {
+                q = random(dt, Shape.of(lq, hq, d), rng, arena);
+                k = random(dt, Shape.of(lk, hkv, d), rng, arena);
+                v = random(dt, Shape.of(lk, hkv, d), rng, arena);
+            }
+            Tensor out = Tensor.allocate(od, Shape.of(lq, hq, d), arena);
+            AttentionSpec spec = new AttentionSpec((float) (1 / Math.sqrt(d)), causal, offset, hq / hkv, segments);
+            ops.attention(out, q, k, v, spec);
+            int g = hq / hkv;
+            double[] p = new double[lk];
+            for (int i = 0; i < lq; i++) {
+                int lo = 0, hi = lk;
+                if (causal) hi = offset + i + 1;
+                if (segments != null) {
+                    int sIdx = 0;
+                    while (segments[sIdx + 1] <= i) sIdx++;
+                    lo = segments[sIdx];
+                    hi = segments[sIdx + 1];
+                }
+                for (int h = 0; h < hq; h++) {
+                    int kh = h / g;
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int j = lo; j < hi; j++) {
+                        double dot = 0;
+                        for (int c = 0; c < d; c++) dot += (double) get(q, i, h, c) * get(k, j, kh, c);
+                        p[j] = dot * spec.scale();
+                        max = Math.max(max, p[j]);
+                    }
+                    double sum = 0;
+                    for (int j = lo; j < hi; j++) sum += p[j] = Math.exp(p[j] - max);
+                    for (int c = 0; c < d; c++) {
+                        double exact = 0, vmax = 0;
+                        for (int j = lo; j < hi; j++) {
+                            exact += p[j] / sum * get(v, j, kh, c);
+                            vmax = Math.max(vmax, Math.abs(get(v, j, kh, c)));
+                        }
+                        double tol = ulpOf(od) * Math.abs(exact) + 2e-6 * vmax;
+                        float got = get(out, i, h, c);
+                        if (!(Math.abs(got - exact) <= tol))
+                            fail("attention " + name + " at [" + i + "," + h + "," + c + "]: expected " + exact + ", got "
+                                    + got + " (tolerance " + tol + ")");
+                    }
+                }
+            }
+        }
+    }
+
+    private static float get(Tensor t, int a, int b, int c) {
+        long off = t.byteOffsetOf(a, b, c);
+        return switch (t.dtype()) {
+            case F32 -> t.data().get(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, off);
+            case BF16 -> DType.bf16ToF32(t.data().get(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, off));
+            default -> DType.f16ToF32(t.data().get(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, off));
+        };
     }
 
     // ================================================================ f16 widening
