@@ -188,6 +188,99 @@ class JvmKernelsTest {
         };
     }
 
+    // ================================================================ rmsNorm
+
+    static Stream<Arguments> rmsNormCases() {
+        List<Arguments> cases = new ArrayList<>();
+        int[][] shapes = { { 1, 1 }, { 3, 7 }, { 2, 16 }, { 5, 17 }, { 1, 64 }, { 33, 100 }, { 2, 4099 } };
+        DType[] dts = { DType.F32, DType.BF16, DType.F16 };
+        int i = 0;
+        for (int[] sh : shapes)
+            for (DType od : dts) {
+                cases.add(Arguments.of(sh[0], sh[1], dts[i % 3], dts[(i + 1) % 3], od, i % 2 == 0));
+                i++;
+            }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "rows={0} n={1} x={2} w={3} out={4} strided={5}")
+    @MethodSource("rmsNormCases")
+    void rmsNorm_matchesDoubleLoop(int rows, int n, DType xd, DType wd, DType od, boolean strided) {
+        var rng = new SplittableRandom(rows * 1000L + n);
+        try (Arena arena = Arena.ofShared()) {
+            Tensor x = strided ? random(xd, Shape.of(rows, n + 3), rng, arena).columns(2, n) : random(xd, Shape.of(rows, n), rng, arena);
+            Tensor w = random(wd, Shape.of(n), rng, arena);
+            Tensor out = strided ? Tensor.allocate(od, Shape.of(rows, 2 * n), arena).columns(n, n) : Tensor.allocate(od, Shape.of(rows, n), arena);
+            float eps = 1e-5f;
+            ops.rmsNorm(out, x, w, eps);
+            for (int r = 0; r < rows; r++) {
+                double ss = 0;
+                for (int c = 0; c < n; c++) ss += (double) x.getFloat((long) r * n + c) * x.getFloat((long) r * n + c);
+                double inv = 1 / Math.sqrt(ss / n + eps);
+                for (int c = 0; c < n; c++) {
+                    // out = w ⊙ round(x·inv): the inner rounding to out's dtype may flip by one ulp of it.
+                    double normalized = x.getFloat((long) r * n + c) * inv, weight = w.getFloat(c);
+                    double exact = weight * od.round((float) normalized);
+                    double tol = 3 * ulpOf(od) * Math.abs(weight * normalized) + 1e-6;
+                    float got = out.getFloat((long) r * n + c);
+                    if (!(Math.abs(got - exact) <= tol))
+                        fail("rmsNorm " + x + " → " + out + " at [" + r + "," + c + "]: expected " + exact + ", got " + got
+                                + " (tolerance " + tol + ")");
+                }
+            }
+        }
+    }
+
+    @Test
+    void rmsNorm_bitExactWhenStatisticsAreExact() {
+        // x in {±0.5, ±1, ±1.5, ±2}: every partial sum of squares is exact in f32, so the statistics do not depend on
+        // the summation order and the result must equal the scalar definition bit for bit, inner rounding included.
+        var rng = new SplittableRandom(7);
+        float[] values = { 0.5f, 1f, 1.5f, 2f, -0.5f, -1f, -1.5f, -2f };
+        try (Arena arena = Arena.ofShared()) {
+            for (DType od : new DType[] { DType.BF16, DType.F16, DType.F32 }) {
+                int rows = 3, n = 4099;
+                Tensor x = Tensor.allocate(DType.BF16, Shape.of(rows, n), arena);
+                for (long i = 0; i < x.numel(); i++) x.setFloat(i, values[rng.nextInt(values.length)]);
+                Tensor w = random(DType.BF16, Shape.of(n), rng, arena);
+                Tensor out = Tensor.allocate(od, Shape.of(rows, n), arena);
+                float eps = 1e-5f;
+                ops.rmsNorm(out, x, w, eps);
+                for (int r = 0; r < rows; r++) {
+                    float ss = 0;
+                    for (int c = 0; c < n; c++) ss += x.getFloat((long) r * n + c) * x.getFloat((long) r * n + c);
+                    float inv = (float) (1.0 / Math.sqrt(ss / n + eps));
+                    for (int c = 0; c < n; c++) {
+                        float expected = od.round(w.getFloat(c) * od.round(x.getFloat((long) r * n + c) * inv));
+                        assertEquals(expected, out.getFloat((long) r * n + c), "rmsNorm " + od + " at [" + r + "," + c + "]");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void rmsNorm_nanAndInfinityFollowTheScalarSemantics() {
+        try (Arena arena = Arena.ofShared()) {
+            int n = 40;
+            Tensor x = Tensor.allocate(DType.F32, Shape.of(2, n), arena);
+            for (int c = 0; c < n; c++) {
+                x.setFloat(c, c == 5 ? Float.NaN : 1f);
+                x.setFloat(n + c, c == 7 ? Float.POSITIVE_INFINITY : 1f);
+            }
+            Tensor w = Tensor.allocate(DType.BF16, Shape.of(n), arena);
+            for (int c = 0; c < n; c++) w.setFloat(c, 1f);
+            Tensor out = Tensor.allocate(DType.BF16, Shape.of(2, n), arena);
+            ops.rmsNorm(out, x, w, 1e-5f);
+            // A NaN poisons its row's statistics; an infinity makes the scale 0, so only ∞·0 is NaN there.
+            for (int c = 0; c < n; c++) {
+                assertTrue(Float.isNaN(out.getFloat(c)), "row 0 element " + c + " must be NaN, got " + out.getFloat(c));
+                if (c == 7) assertTrue(Float.isNaN(out.getFloat(n + c)), "row 1 element 7 must be NaN");
+                else assertEquals(0f, out.getFloat(n + c), "row 1 element " + c);
+            }
+        }
+    }
+
     // ================================================================ f16 widening
 
     @Test
