@@ -38,7 +38,7 @@ final class JvmMatmul {
     private JvmMatmul() {}
 
     /** Up to this many x rows use the streaming kernel. */
-    static final int STREAM_MAX_ROWS = 4;
+    static final int STREAM_MAX_ROWS = 8;
     /** Rows per packed micro-kernel tile. */
     static final int MR = 8;
     /** Columns (w rows) per packed panel: two vectors. */
