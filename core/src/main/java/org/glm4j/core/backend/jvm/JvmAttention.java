@@ -23,8 +23,9 @@ import org.glm4j.core.tensor.Tensor;
  *   <li>K and V rows widened to f32 with a constant row stride {@value #KS} ({@code kf[key][c']}; 16-bit rows are
  *       split into even/odd elements per chunk of 2·lanes, so {@code c'} is a permutation of c, and q is
  *       transposed with K's permutation, the output un-permuted with V's). Decode widens each block once for all
- *       its rows; with several row blocks (prefill, vision) K and V are widened once per call into buffers shared
- *       by all tasks;</li>
+ *       its rows, and while a block computes its kernels touch the next block's raw rows ({@link Toucher}) so
+ *       that most of the cache misses overlap with FMAs; with several row blocks (prefill, vision) K and V are
+ *       widened once per call into buffers shared by all tasks;</li>
  *   <li>scores {@code S[key] = Σ_c' kf[key][c']·qT[c']} as vectors over rows: a scalar broadcast of kf times a qT
  *       vector, 16 keys × 1 row vector or 8 keys × 2 row vectors per pass (16 accumulators);</li>
  *   <li>scale, mask (only in blocks that cross some row's range edge), online softmax per lane with an inline exp:
@@ -226,6 +227,42 @@ final class JvmAttention {
         if (nkp > nk) Arrays.fill(dst, o + nk * KS, o + nkp * KS, 0f);
     }
 
+    /**
+     * Brings the raw K/V rows of the next key block into cache while the current block computes: the kernels call
+     * {@link #touch} once per inner iteration, each reading one byte of the next 64-byte line of the ranges set by
+     * {@link #next}, so the cache misses overlap with the FMAs instead of stalling the widening that follows.
+     */
+    static final class Toucher {
+        private MemorySegment a, b;
+        private long pa, ea, pb, eb;
+        private int sink;
+
+        /** Ranges to bring in: {@code [fromA, toA)} of a and {@code [fromB, toB)} of b (empty when from ≥ to). */
+        void next(MemorySegment a, long fromA, long toA, MemorySegment b, long fromB, long toB) {
+            this.a = a;
+            this.b = b;
+            pa = fromA;
+            ea = toA;
+            pb = fromB;
+            eb = toB;
+        }
+
+        void clear() { pa = ea = pb = eb = 0; }
+
+        void touch() {
+            if (pa < ea) {
+                sink += a.get(java.lang.foreign.ValueLayout.JAVA_BYTE, pa);
+                pa += 64;
+            } else if (pb < eb) {
+                sink += b.get(java.lang.foreign.ValueLayout.JAVA_BYTE, pb);
+                pb += 64;
+            }
+        }
+
+        /** Keeps the loads observable. */
+        int sink() { return sink; }
+    }
+
     /** Shared widened K/V buffers of the calling thread, grown on demand. */
     private static final class Shared {
         private static final ThreadLocal<float[][]> LOCAL = ThreadLocal.withInitial(() -> new float[][] { new float[0], new float[0] });
@@ -258,6 +295,7 @@ final class JvmAttention {
         final int[] lo = new int[2 * L], hi = new int[2 * L];
         final int[] range = new int[2];
         final float[] blockMax = new float[L];
+        final Toucher toucher = new Toucher();
         /** Key range shared by every row of the current block, for the no-mask fast path. */
         int commonLo, commonHi;
 
@@ -338,6 +376,16 @@ final class JvmAttention {
                 if (!shared) {
                     widenBlock(p.k, j0, head0, nk, nkp, nh, kf);
                     widenBlock(p.v, j0, head0, nk, nkp, nh, vf);
+                    int n1 = Math.min(KB, to - j0 - KB);
+                    if (n1 > 0) {
+                        long k0 = offset(p.k, j0 + KB, head0), k1 = offset(p.k, j0 + KB + n1 - 1, head0 + nh - 1) + (long) d * p.k.dtype().byteSize();
+                        long v0 = offset(p.v, j0 + KB, head0), v1 = offset(p.v, j0 + KB + n1 - 1, head0 + nh - 1) + (long) d * p.v.dtype().byteSize();
+                        toucher.next(p.k.data(), k0, k1, p.v.data(), v0, v1);
+                    } else {
+                        toucher.clear();
+                    }
+                } else {
+                    toucher.clear();
                 }
                 boolean clean = nk == nkp && j0 >= commonLo && j0 + nk <= commonHi;
                 for (int hIdx = 0; hIdx < nh; hIdx++) {
@@ -346,14 +394,14 @@ final class JvmAttention {
                         int ko = shared ? p.sharedOffset(head0 + hIdx, ch, j0) : (hIdx * chunks + ch) * KB * KS;
                         int qo = (u * d + ch * KS) * L, w = Math.min(KS, d - ch * KS);
                         if (rv == 2) scores2(kSrc, ko, qt, qo, d * L, s, so, w, nkp, ch == 0);
-                        else scores1(kSrc, ko, qt, qo, s, so, w, nkp, ch == 0);
+                        else scores1(kSrc, ko, qt, qo, s, so, w, nkp, ch == 0, toucher);
                     }
                     for (int vi = 0; vi < rv; vi++) softmaxStep(u + vi, vi * L, j0, nk, nkp, scale, clean, dp);
                     for (int ch = 0; ch < chunks; ch++) {
                         int vo = shared ? p.sharedOffset(head0 + hIdx, ch, j0) : (hIdx * chunks + ch) * KB * KS;
                         int oo = (u * dp + ch * KS) * L, w = Math.min(KS, dp - ch * KS);
                         if (rv == 2) accumulate2(vSrc, vo, s, so, ot, oo, dp * L, w, nkp);
-                        else accumulate1(vSrc, vo, s, so, ot, oo, w, nkp);
+                        else accumulate1(vSrc, vo, s, so, ot, oo, w, nkp, toucher);
                     }
                 }
             }
@@ -490,7 +538,8 @@ final class JvmAttention {
      * {@code s[so + jj·L] (+)= Σ_{c<w} kf[ko + jj·KS + c]·qt[qo + c·L]} for one row vector, 16 keys per pass (16
      * independent accumulators hide the FMA latency); {@code first} starts from zero.
      */
-    static void scores1(float[] kf, int ko, float[] qt, int qo, float[] s, int so, int w, int nkp, boolean first) {
+    static void scores1(float[] kf, int ko, float[] qt, int qo, float[] s, int so, int w, int nkp, boolean first,
+                        Toucher toucher) {
         // The accumulators start from an all-zero array on the first chunk: choosing the array, not the vector,
         // avoids a control-flow merge of vector values (which C2 would box).
         float[] init = first ? ZEROS : s;
@@ -508,6 +557,7 @@ final class JvmAttention {
             int k0 = ko + jb * KS;
             for (int c = 0; c < w; c++) {
                 FloatVector qv = FloatVector.fromArray(RowIO.FS, qt, qo + c * L);
+                if ((c & 1) == 0) toucher.touch();
                 int kc = k0 + c;
                 s0 = FloatVector.broadcast(RowIO.FS, kf[kc]).fma(qv, s0);
                 s1 = FloatVector.broadcast(RowIO.FS, kf[kc + KS]).fma(qv, s1);
@@ -616,7 +666,7 @@ final class JvmAttention {
      * {@code ot[oo + c·L] += Σ_jj s[so + jj·L]·vf[vo + jj·KS + c]} for {@code c < w} (a multiple of 16) and one row
      * vector, 16 columns per pass.
      */
-    static void accumulate1(float[] vf, int vo, float[] s, int so, float[] ot, int oo, int w, int nkp) {
+    static void accumulate1(float[] vf, int vo, float[] s, int so, float[] ot, int oo, int w, int nkp, Toucher toucher) {
         for (int cb = 0; cb < w; cb += 16) {
             int o = oo + cb * L;
             FloatVector o0 = FloatVector.fromArray(RowIO.FS, ot, o), o1 = FloatVector.fromArray(RowIO.FS, ot, o + L);
@@ -629,6 +679,7 @@ final class JvmAttention {
             FloatVector o14 = FloatVector.fromArray(RowIO.FS, ot, o + 14 * L), o15 = FloatVector.fromArray(RowIO.FS, ot, o + 15 * L);
             for (int jj = 0; jj < nkp; jj++) {
                 FloatVector pv = FloatVector.fromArray(RowIO.FS, s, so + jj * L);
+                toucher.touch();
                 int v0 = vo + jj * KS + cb;
                 o0 = FloatVector.broadcast(RowIO.FS, vf[v0]).fma(pv, o0);
                 o1 = FloatVector.broadcast(RowIO.FS, vf[v0 + 1]).fma(pv, o1);
