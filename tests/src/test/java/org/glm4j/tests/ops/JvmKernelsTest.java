@@ -116,6 +116,7 @@ class JvmKernelsTest {
                 Arguments.of("full G1 odd", 19, 19, 2, 2, 33, false, 0, null, DType.F32, DType.F16, false),
                 Arguments.of("cross lengths", 5, 90, 4, 1, 31, false, 0, null, DType.BF16, DType.F32, false),
                 Arguments.of("wide head decode", 1, 700, 8, 2, 160, true, 699, null, DType.BF16, DType.F32, true),
+                Arguments.of("decode long cache (touch ahead)", 1, 20000, 32, 2, 128, true, 19990, null, DType.BF16, DType.F32, false),
                 Arguments.of("wide odd head", 20, 20, 2, 1, 200, false, 0, null, DType.F16, DType.F32, false));
     }
 

@@ -51,6 +51,8 @@ final class JvmAttention {
     static final int KS = 128;
     /** Largest shared widened K (and V) buffer, in floats; beyond it blocks are widened per task. */
     private static final long MAX_SHARED_FLOATS = 1L << 23;
+    /** K/V bytes of a call above which they are assumed to come from DRAM, worth touching ahead ({@link Toucher}). */
+    private static final long TOUCH_MIN_BYTES = 8L << 20;
     /** Shortest key range worth a task of its own when splitting over keys. */
     private static final int MIN_SPLIT_KEYS = 512;
     private static final FloatVector NEG_INF = FloatVector.broadcast(RowIO.FS, Float.NEGATIVE_INFINITY);
@@ -60,10 +62,12 @@ final class JvmAttention {
     /**
      * The problem, fixed per call: {@code rv} row vectors per head and {@code nh} kv heads per task; {@code dp} is
      * the head dim rounded up to 16 (the accumulator width of {@link #accumulate1}); {@code kAll, vAll} are the
-     * shared widened K and V ({@code [kv head][chunk][keysPadded][KS]}) or null.
+     * shared widened K and V ({@code [kv head][chunk][keysPadded][KS]}) or null; {@code touchNext} whether decode
+     * touches the next block's rows ahead (only when K/V are too large to be cache resident).
      */
     private record Problem(Tensor out, Tensor q, Tensor k, Tensor v, AttentionSpec spec, int g, int rows, int d,
-                           int dp, int rv, int nh, int[] permK, int[] permV, float[] kAll, float[] vAll, int keysPadded) {
+                           int dp, int rv, int nh, int[] permK, int[] permV, float[] kAll, float[] vAll, int keysPadded,
+                           boolean touchNext) {
         int vectors() { return rv * nh; }
 
         /** Column chunks of width {@link #KS} covering the head dim. */
@@ -87,7 +91,8 @@ final class JvmAttention {
         long shared = (long) hkv * chunks * keysPadded * KS;
         float[][] kv = blocks > 1 && shared <= MAX_SHARED_FLOATS ? Shared.get((int) shared) : null;
         Problem p = new Problem(out, q, k, v, spec, g, rows, d, (d + 15) & ~15, rv, nh, permutation(k.dtype(), d),
-                permutation(v.dtype(), d), kv == null ? null : kv[0], kv == null ? null : kv[1], keysPadded);
+                permutation(v.dtype(), d), kv == null ? null : kv[0], kv == null ? null : kv[1], keysPadded,
+                (long) k.dim(0) * hkv * d * (k.dtype().byteSize() + v.dtype().byteSize()) > TOUCH_MIN_BYTES);
         if (kv != null) {
             int pieces = (k.dim(0) + KB - 1) / KB;
             parallel.forRange(hkv * pieces, 1, (from, to) -> {
@@ -377,7 +382,7 @@ final class JvmAttention {
                     widenBlock(p.k, j0, head0, nk, nkp, nh, kf);
                     widenBlock(p.v, j0, head0, nk, nkp, nh, vf);
                     int n1 = Math.min(KB, to - j0 - KB);
-                    if (n1 > 0) {
+                    if (p.touchNext && n1 > 0) {
                         long k0 = offset(p.k, j0 + KB, head0), k1 = offset(p.k, j0 + KB + n1 - 1, head0 + nh - 1) + (long) d * p.k.dtype().byteSize();
                         long v0 = offset(p.v, j0 + KB, head0), v1 = offset(p.v, j0 + KB + n1 - 1, head0 + nh - 1) + (long) d * p.v.dtype().byteSize();
                         toucher.next(p.k.data(), k0, k1, p.v.data(), v0, v1);
