@@ -1,6 +1,7 @@
 package org.glm4j.core.backend.jvm;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -240,6 +241,7 @@ final class JvmAttention {
     static final class Toucher {
         private MemorySegment a, b;
         private long pa, ea, pb, eb;
+        /** Sum of the touched bytes: a field store keeps the loads from being optimised away. */
         private int sink;
 
         /** Ranges to bring in: {@code [fromA, toA)} of a and {@code [fromB, toB)} of b (empty when from ≥ to). */
@@ -256,21 +258,19 @@ final class JvmAttention {
 
         void touch() {
             if (pa < ea) {
-                sink += a.get(java.lang.foreign.ValueLayout.JAVA_BYTE, pa);
+                sink += a.get(ValueLayout.JAVA_BYTE, pa);
                 pa += 64;
             } else if (pb < eb) {
-                sink += b.get(java.lang.foreign.ValueLayout.JAVA_BYTE, pb);
+                sink += b.get(ValueLayout.JAVA_BYTE, pb);
                 pb += 64;
             }
         }
-
-        /** Keeps the loads observable. */
-        int sink() { return sink; }
     }
 
     /** Shared widened K/V buffers of the calling thread, grown on demand. */
     private static final class Shared {
-        private static final ThreadLocal<float[][]> LOCAL = ThreadLocal.withInitial(() -> new float[][] { new float[0], new float[0] });
+        private static final ThreadLocal<float[][]> LOCAL =
+                ThreadLocal.withInitial(() -> new float[][] { new float[0], new float[0] });
 
         static float[][] get(int floats) {
             float[][] kv = LOCAL.get();
@@ -383,8 +383,11 @@ final class JvmAttention {
                     widenBlock(p.v, j0, head0, nk, nkp, nh, vf);
                     int n1 = Math.min(KB, to - j0 - KB);
                     if (p.touchNext && n1 > 0) {
-                        long k0 = offset(p.k, j0 + KB, head0), k1 = offset(p.k, j0 + KB + n1 - 1, head0 + nh - 1) + (long) d * p.k.dtype().byteSize();
-                        long v0 = offset(p.v, j0 + KB, head0), v1 = offset(p.v, j0 + KB + n1 - 1, head0 + nh - 1) + (long) d * p.v.dtype().byteSize();
+                        int last = j0 + KB + n1 - 1;
+                        long k0 = offset(p.k, j0 + KB, head0);
+                        long k1 = offset(p.k, last, head0 + nh - 1) + (long) d * p.k.dtype().byteSize();
+                        long v0 = offset(p.v, j0 + KB, head0);
+                        long v1 = offset(p.v, last, head0 + nh - 1) + (long) d * p.v.dtype().byteSize();
                         toucher.next(p.k.data(), k0, k1, p.v.data(), v0, v1);
                     } else {
                         toucher.clear();
@@ -413,8 +416,9 @@ final class JvmAttention {
         }
 
         /**
-         * Scales and masks the block's scores of row vector {@code u} (lanes {@code lo, hi[lane0..]}), folds them into the running max and sum,
-         * rescales its accumulators when the max grew, and leaves the probabilities in {@code s}.
+         * Scales and masks the block's scores of row vector {@code u} (lanes {@code lo, hi[lane0..]}), folds
+         * them into the running max and sum, rescales its accumulators when the max grew, and leaves the
+         * probabilities in {@code s}.
          */
         private void softmaxStep(int u, int lane0, int j0, int nk, int nkp, float scale, boolean clean, int dp) {
             int so = u * KB * L;
@@ -430,12 +434,14 @@ final class JvmAttention {
                 }
                 running.intoArray(blockMax, 0);
             } else {
-                IntVector loV = IntVector.fromArray(RowIO.IS, lo, lane0), hiV = IntVector.fromArray(RowIO.IS, hi, lane0);
+                IntVector loV = IntVector.fromArray(RowIO.IS, lo, lane0);
+                IntVector hiV = IntVector.fromArray(RowIO.IS, hi, lane0);
                 FloatVector running = mOld;
                 for (int jj = 0; jj < nkp; jj++) {
                     int j = jj < nk ? j0 + jj : Integer.MAX_VALUE; // padded keys: outside every range
                     VectorMask<Integer> out = loV.compare(VectorOperators.GT, j).or(hiV.compare(VectorOperators.LE, j));
-                    FloatVector sv = FloatVector.fromArray(RowIO.FS, s, so + jj * L).mul(scale).blend(NEG_INF, out.cast(RowIO.FS));
+                    FloatVector sv = FloatVector.fromArray(RowIO.FS, s, so + jj * L).mul(scale)
+                            .blend(NEG_INF, out.cast(RowIO.FS));
                     sv.intoArray(s, so + jj * L);
                     running = running.max(sv);
                 }
@@ -551,14 +557,22 @@ final class JvmAttention {
         int io = first ? 0 : so;
         for (int jb = 0; jb < nkp; jb += 16) {
             int o = so + jb * L, i0 = io + jb * L;
-            FloatVector s0 = FloatVector.fromArray(RowIO.FS, init, i0), s1 = FloatVector.fromArray(RowIO.FS, init, i0 + L);
-            FloatVector s2 = FloatVector.fromArray(RowIO.FS, init, i0 + 2 * L), s3 = FloatVector.fromArray(RowIO.FS, init, i0 + 3 * L);
-            FloatVector s4 = FloatVector.fromArray(RowIO.FS, init, i0 + 4 * L), s5 = FloatVector.fromArray(RowIO.FS, init, i0 + 5 * L);
-            FloatVector s6 = FloatVector.fromArray(RowIO.FS, init, i0 + 6 * L), s7 = FloatVector.fromArray(RowIO.FS, init, i0 + 7 * L);
-            FloatVector s8 = FloatVector.fromArray(RowIO.FS, init, i0 + 8 * L), s9 = FloatVector.fromArray(RowIO.FS, init, i0 + 9 * L);
-            FloatVector s10 = FloatVector.fromArray(RowIO.FS, init, i0 + 10 * L), s11 = FloatVector.fromArray(RowIO.FS, init, i0 + 11 * L);
-            FloatVector s12 = FloatVector.fromArray(RowIO.FS, init, i0 + 12 * L), s13 = FloatVector.fromArray(RowIO.FS, init, i0 + 13 * L);
-            FloatVector s14 = FloatVector.fromArray(RowIO.FS, init, i0 + 14 * L), s15 = FloatVector.fromArray(RowIO.FS, init, i0 + 15 * L);
+            FloatVector s0 = FloatVector.fromArray(RowIO.FS, init, i0);
+            FloatVector s1 = FloatVector.fromArray(RowIO.FS, init, i0 + L);
+            FloatVector s2 = FloatVector.fromArray(RowIO.FS, init, i0 + 2 * L);
+            FloatVector s3 = FloatVector.fromArray(RowIO.FS, init, i0 + 3 * L);
+            FloatVector s4 = FloatVector.fromArray(RowIO.FS, init, i0 + 4 * L);
+            FloatVector s5 = FloatVector.fromArray(RowIO.FS, init, i0 + 5 * L);
+            FloatVector s6 = FloatVector.fromArray(RowIO.FS, init, i0 + 6 * L);
+            FloatVector s7 = FloatVector.fromArray(RowIO.FS, init, i0 + 7 * L);
+            FloatVector s8 = FloatVector.fromArray(RowIO.FS, init, i0 + 8 * L);
+            FloatVector s9 = FloatVector.fromArray(RowIO.FS, init, i0 + 9 * L);
+            FloatVector s10 = FloatVector.fromArray(RowIO.FS, init, i0 + 10 * L);
+            FloatVector s11 = FloatVector.fromArray(RowIO.FS, init, i0 + 11 * L);
+            FloatVector s12 = FloatVector.fromArray(RowIO.FS, init, i0 + 12 * L);
+            FloatVector s13 = FloatVector.fromArray(RowIO.FS, init, i0 + 13 * L);
+            FloatVector s14 = FloatVector.fromArray(RowIO.FS, init, i0 + 14 * L);
+            FloatVector s15 = FloatVector.fromArray(RowIO.FS, init, i0 + 15 * L);
             int k0 = ko + jb * KS;
             for (int c = 0; c < w; c++) {
                 FloatVector qv = FloatVector.fromArray(RowIO.FS, qt, qo + c * L);
@@ -611,13 +625,20 @@ final class JvmAttention {
         for (int jb = 0; jb < nkp; jb += 8) {
             int o = so + jb * L, o1 = o + KB * L, i0 = io + jb * L, i1 = i0 + KB * L;
             FloatVector a0 = FloatVector.fromArray(RowIO.FS, init, i0), b0 = FloatVector.fromArray(RowIO.FS, init, i1);
-            FloatVector a1 = FloatVector.fromArray(RowIO.FS, init, i0 + L), b1 = FloatVector.fromArray(RowIO.FS, init, i1 + L);
-            FloatVector a2 = FloatVector.fromArray(RowIO.FS, init, i0 + 2 * L), b2 = FloatVector.fromArray(RowIO.FS, init, i1 + 2 * L);
-            FloatVector a3 = FloatVector.fromArray(RowIO.FS, init, i0 + 3 * L), b3 = FloatVector.fromArray(RowIO.FS, init, i1 + 3 * L);
-            FloatVector a4 = FloatVector.fromArray(RowIO.FS, init, i0 + 4 * L), b4 = FloatVector.fromArray(RowIO.FS, init, i1 + 4 * L);
-            FloatVector a5 = FloatVector.fromArray(RowIO.FS, init, i0 + 5 * L), b5 = FloatVector.fromArray(RowIO.FS, init, i1 + 5 * L);
-            FloatVector a6 = FloatVector.fromArray(RowIO.FS, init, i0 + 6 * L), b6 = FloatVector.fromArray(RowIO.FS, init, i1 + 6 * L);
-            FloatVector a7 = FloatVector.fromArray(RowIO.FS, init, i0 + 7 * L), b7 = FloatVector.fromArray(RowIO.FS, init, i1 + 7 * L);
+            FloatVector a1 = FloatVector.fromArray(RowIO.FS, init, i0 + L);
+            FloatVector b1 = FloatVector.fromArray(RowIO.FS, init, i1 + L);
+            FloatVector a2 = FloatVector.fromArray(RowIO.FS, init, i0 + 2 * L);
+            FloatVector b2 = FloatVector.fromArray(RowIO.FS, init, i1 + 2 * L);
+            FloatVector a3 = FloatVector.fromArray(RowIO.FS, init, i0 + 3 * L);
+            FloatVector b3 = FloatVector.fromArray(RowIO.FS, init, i1 + 3 * L);
+            FloatVector a4 = FloatVector.fromArray(RowIO.FS, init, i0 + 4 * L);
+            FloatVector b4 = FloatVector.fromArray(RowIO.FS, init, i1 + 4 * L);
+            FloatVector a5 = FloatVector.fromArray(RowIO.FS, init, i0 + 5 * L);
+            FloatVector b5 = FloatVector.fromArray(RowIO.FS, init, i1 + 5 * L);
+            FloatVector a6 = FloatVector.fromArray(RowIO.FS, init, i0 + 6 * L);
+            FloatVector b6 = FloatVector.fromArray(RowIO.FS, init, i1 + 6 * L);
+            FloatVector a7 = FloatVector.fromArray(RowIO.FS, init, i0 + 7 * L);
+            FloatVector b7 = FloatVector.fromArray(RowIO.FS, init, i1 + 7 * L);
             int k0 = ko + jb * KS, q1 = qo + qStride;
             for (int c = 0; c < w; c++) {
                 FloatVector qa = FloatVector.fromArray(RowIO.FS, qt, qo + c * L);
@@ -671,17 +692,25 @@ final class JvmAttention {
      * {@code ot[oo + c·L] += Σ_jj s[so + jj·L]·vf[vo + jj·KS + c]} for {@code c < w} (a multiple of 16) and one row
      * vector, 16 columns per pass.
      */
-    static void accumulate1(float[] vf, int vo, float[] s, int so, float[] ot, int oo, int w, int nkp, Toucher toucher) {
+    static void accumulate1(float[] vf, int vo, float[] s, int so, float[] ot, int oo, int w, int nkp,
+                            Toucher toucher) {
         for (int cb = 0; cb < w; cb += 16) {
             int o = oo + cb * L;
             FloatVector o0 = FloatVector.fromArray(RowIO.FS, ot, o), o1 = FloatVector.fromArray(RowIO.FS, ot, o + L);
-            FloatVector o2 = FloatVector.fromArray(RowIO.FS, ot, o + 2 * L), o3 = FloatVector.fromArray(RowIO.FS, ot, o + 3 * L);
-            FloatVector o4 = FloatVector.fromArray(RowIO.FS, ot, o + 4 * L), o5 = FloatVector.fromArray(RowIO.FS, ot, o + 5 * L);
-            FloatVector o6 = FloatVector.fromArray(RowIO.FS, ot, o + 6 * L), o7 = FloatVector.fromArray(RowIO.FS, ot, o + 7 * L);
-            FloatVector o8 = FloatVector.fromArray(RowIO.FS, ot, o + 8 * L), o9 = FloatVector.fromArray(RowIO.FS, ot, o + 9 * L);
-            FloatVector o10 = FloatVector.fromArray(RowIO.FS, ot, o + 10 * L), o11 = FloatVector.fromArray(RowIO.FS, ot, o + 11 * L);
-            FloatVector o12 = FloatVector.fromArray(RowIO.FS, ot, o + 12 * L), o13 = FloatVector.fromArray(RowIO.FS, ot, o + 13 * L);
-            FloatVector o14 = FloatVector.fromArray(RowIO.FS, ot, o + 14 * L), o15 = FloatVector.fromArray(RowIO.FS, ot, o + 15 * L);
+            FloatVector o2 = FloatVector.fromArray(RowIO.FS, ot, o + 2 * L);
+            FloatVector o3 = FloatVector.fromArray(RowIO.FS, ot, o + 3 * L);
+            FloatVector o4 = FloatVector.fromArray(RowIO.FS, ot, o + 4 * L);
+            FloatVector o5 = FloatVector.fromArray(RowIO.FS, ot, o + 5 * L);
+            FloatVector o6 = FloatVector.fromArray(RowIO.FS, ot, o + 6 * L);
+            FloatVector o7 = FloatVector.fromArray(RowIO.FS, ot, o + 7 * L);
+            FloatVector o8 = FloatVector.fromArray(RowIO.FS, ot, o + 8 * L);
+            FloatVector o9 = FloatVector.fromArray(RowIO.FS, ot, o + 9 * L);
+            FloatVector o10 = FloatVector.fromArray(RowIO.FS, ot, o + 10 * L);
+            FloatVector o11 = FloatVector.fromArray(RowIO.FS, ot, o + 11 * L);
+            FloatVector o12 = FloatVector.fromArray(RowIO.FS, ot, o + 12 * L);
+            FloatVector o13 = FloatVector.fromArray(RowIO.FS, ot, o + 13 * L);
+            FloatVector o14 = FloatVector.fromArray(RowIO.FS, ot, o + 14 * L);
+            FloatVector o15 = FloatVector.fromArray(RowIO.FS, ot, o + 15 * L);
             for (int jj = 0; jj < nkp; jj++) {
                 FloatVector pv = FloatVector.fromArray(RowIO.FS, s, so + jj * L);
                 toucher.touch();
@@ -731,13 +760,20 @@ final class JvmAttention {
         for (int cb = 0; cb < w; cb += 8) {
             int o = oo + cb * L, o1 = o + oStride;
             FloatVector a0 = FloatVector.fromArray(RowIO.FS, ot, o), b0 = FloatVector.fromArray(RowIO.FS, ot, o1);
-            FloatVector a1 = FloatVector.fromArray(RowIO.FS, ot, o + L), b1 = FloatVector.fromArray(RowIO.FS, ot, o1 + L);
-            FloatVector a2 = FloatVector.fromArray(RowIO.FS, ot, o + 2 * L), b2 = FloatVector.fromArray(RowIO.FS, ot, o1 + 2 * L);
-            FloatVector a3 = FloatVector.fromArray(RowIO.FS, ot, o + 3 * L), b3 = FloatVector.fromArray(RowIO.FS, ot, o1 + 3 * L);
-            FloatVector a4 = FloatVector.fromArray(RowIO.FS, ot, o + 4 * L), b4 = FloatVector.fromArray(RowIO.FS, ot, o1 + 4 * L);
-            FloatVector a5 = FloatVector.fromArray(RowIO.FS, ot, o + 5 * L), b5 = FloatVector.fromArray(RowIO.FS, ot, o1 + 5 * L);
-            FloatVector a6 = FloatVector.fromArray(RowIO.FS, ot, o + 6 * L), b6 = FloatVector.fromArray(RowIO.FS, ot, o1 + 6 * L);
-            FloatVector a7 = FloatVector.fromArray(RowIO.FS, ot, o + 7 * L), b7 = FloatVector.fromArray(RowIO.FS, ot, o1 + 7 * L);
+            FloatVector a1 = FloatVector.fromArray(RowIO.FS, ot, o + L);
+            FloatVector b1 = FloatVector.fromArray(RowIO.FS, ot, o1 + L);
+            FloatVector a2 = FloatVector.fromArray(RowIO.FS, ot, o + 2 * L);
+            FloatVector b2 = FloatVector.fromArray(RowIO.FS, ot, o1 + 2 * L);
+            FloatVector a3 = FloatVector.fromArray(RowIO.FS, ot, o + 3 * L);
+            FloatVector b3 = FloatVector.fromArray(RowIO.FS, ot, o1 + 3 * L);
+            FloatVector a4 = FloatVector.fromArray(RowIO.FS, ot, o + 4 * L);
+            FloatVector b4 = FloatVector.fromArray(RowIO.FS, ot, o1 + 4 * L);
+            FloatVector a5 = FloatVector.fromArray(RowIO.FS, ot, o + 5 * L);
+            FloatVector b5 = FloatVector.fromArray(RowIO.FS, ot, o1 + 5 * L);
+            FloatVector a6 = FloatVector.fromArray(RowIO.FS, ot, o + 6 * L);
+            FloatVector b6 = FloatVector.fromArray(RowIO.FS, ot, o1 + 6 * L);
+            FloatVector a7 = FloatVector.fromArray(RowIO.FS, ot, o + 7 * L);
+            FloatVector b7 = FloatVector.fromArray(RowIO.FS, ot, o1 + 7 * L);
             for (int jj = 0; jj < nkp; jj++) {
                 FloatVector pa = FloatVector.fromArray(RowIO.FS, s, so + jj * L);
                 FloatVector pb = FloatVector.fromArray(RowIO.FS, s, s1 + jj * L);
