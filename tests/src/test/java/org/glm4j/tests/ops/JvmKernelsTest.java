@@ -116,7 +116,7 @@ class JvmKernelsTest {
                 Arguments.of("full G1 odd", 19, 19, 2, 2, 33, false, 0, null, DType.F32, DType.F16, false),
                 Arguments.of("cross lengths", 5, 90, 4, 1, 31, false, 0, null, DType.BF16, DType.F32, false),
                 Arguments.of("wide head decode", 1, 700, 8, 2, 160, true, 699, null, DType.BF16, DType.F32, true),
-                Arguments.of("decode long cache (touch ahead)", 1, 20000, 32, 2, 128, true, 19990, null, DType.BF16, DType.F32, false),
+                Arguments.of("decode long cache (touch ahead)", 1, 17000, 16, 1, 128, true, 16990, null, DType.BF16, DType.F32, false),
                 Arguments.of("wide odd head", 20, 20, 2, 1, 200, false, 0, null, DType.F16, DType.F32, false));
     }
 
@@ -142,6 +142,7 @@ class JvmKernelsTest {
             AttentionSpec spec = new AttentionSpec((float) (1 / Math.sqrt(d)), causal, offset, hq / hkv, segments);
             ops.attention(out, q, k, v, spec);
             int g = hq / hkv;
+            float[] qa = q.toFloatArray(), ka = k.toFloatArray(), va = v.toFloatArray(), oa = out.toFloatArray();
             double[] p = new double[lk];
             for (int i = 0; i < lq; i++) {
                 int lo = 0, hi = lk;
@@ -153,11 +154,12 @@ class JvmKernelsTest {
                     hi = segments[sIdx + 1];
                 }
                 for (int h = 0; h < hq; h++) {
-                    int kh = h / g;
+                    int kh = h / g, qo = (i * hq + h) * d;
                     double max = Double.NEGATIVE_INFINITY;
                     for (int j = lo; j < hi; j++) {
                         double dot = 0;
-                        for (int c = 0; c < d; c++) dot += (double) get(q, i, h, c) * get(k, j, kh, c);
+                        int ko = (j * hkv + kh) * d;
+                        for (int c = 0; c < d; c++) dot += (double) qa[qo + c] * ka[ko + c];
                         p[j] = dot * spec.scale();
                         max = Math.max(max, p[j]);
                     }
@@ -166,11 +168,12 @@ class JvmKernelsTest {
                     for (int c = 0; c < d; c++) {
                         double exact = 0, vmax = 0;
                         for (int j = lo; j < hi; j++) {
-                            exact += p[j] / sum * get(v, j, kh, c);
-                            vmax = Math.max(vmax, Math.abs(get(v, j, kh, c)));
+                            float vv = va[(j * hkv + kh) * d + c];
+                            exact += p[j] / sum * vv;
+                            vmax = Math.max(vmax, Math.abs(vv));
                         }
                         double tol = ulpOf(od) * Math.abs(exact) + 2e-6 * vmax;
-                        float got = get(out, i, h, c);
+                        float got = oa[qo + c];
                         if (!(Math.abs(got - exact) <= tol))
                             fail("attention " + name + " at [" + i + "," + h + "," + c + "]: expected " + exact + ", got "
                                     + got + " (tolerance " + tol + ")");
@@ -178,15 +181,6 @@ class JvmKernelsTest {
                 }
             }
         }
-    }
-
-    private static float get(Tensor t, int a, int b, int c) {
-        long off = t.byteOffsetOf(a, b, c);
-        return switch (t.dtype()) {
-            case F32 -> t.data().get(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, off);
-            case BF16 -> DType.bf16ToF32(t.data().get(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, off));
-            default -> DType.f16ToF32(t.data().get(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, off));
-        };
     }
 
     // ================================================================ rmsNorm
