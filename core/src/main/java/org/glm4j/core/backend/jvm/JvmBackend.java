@@ -4,6 +4,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import org.glm4j.core.backend.AttentionSpec;
 import org.glm4j.core.backend.Backend;
@@ -125,7 +127,9 @@ public final class JvmBackend implements Backend {
 
     @Override public void rmsNorm(Tensor out, Tensor x, Tensor weight, float eps) {
         int n = x.dim(-1);
-        float[] w = RowIO.loadAll(weight);
+        // The weight row lives in the calling thread's buffer (slot 1); the workers' rows use slot 0.
+        float[] w = RowIO.Buffers.get(1, n);
+        RowIO.load(weight.data(), weight.byteOffset(), weight.dtype(), w, 0, n);
         DType xd = x.dtype();                                   // the reference rounds the normalised value to x's dtype
         forRows(x.rowCount(), n, (from, to) -> {
             float[] buf = RowIO.Buffers.get(0, n);
@@ -133,7 +137,7 @@ public final class JvmBackend implements Backend {
                 RowIO.loadRow(x, r, buf);
                 float ss = Kernels.sumSquares(buf, n);
                 float inv = (float) (1.0 / Math.sqrt(ss / n + eps));
-                for (int i = 0; i < n; i++) buf[i] = w[i] * xd.round(buf[i] * inv);
+                Kernels.normalizeScale(buf, w, inv, n, xd);
                 RowIO.storeRow(out, r, buf);
             }
         });
@@ -332,15 +336,48 @@ public final class JvmBackend implements Backend {
         }
 
         static float sumSquares(float[] a, int n) {
-            FloatVector acc = FloatVector.zero(RowIO.FS);
-            int i = 0;
+            FloatVector a0 = FloatVector.zero(RowIO.FS), a1 = a0, a2 = a0, a3 = a0;
+            int i = 0, step = 4 * RowIO.LANES;
+            for (int bound = n - n % step; i < bound; i += step) {
+                FloatVector v0 = FloatVector.fromArray(RowIO.FS, a, i), v1 = FloatVector.fromArray(RowIO.FS, a, i + RowIO.LANES);
+                FloatVector v2 = FloatVector.fromArray(RowIO.FS, a, i + 2 * RowIO.LANES);
+                FloatVector v3 = FloatVector.fromArray(RowIO.FS, a, i + 3 * RowIO.LANES);
+                a0 = v0.fma(v0, a0);
+                a1 = v1.fma(v1, a1);
+                a2 = v2.fma(v2, a2);
+                a3 = v3.fma(v3, a3);
+            }
             for (int bound = RowIO.FS.loopBound(n); i < bound; i += RowIO.LANES) {
                 FloatVector v = FloatVector.fromArray(RowIO.FS, a, i);
-                acc = v.fma(v, acc);
+                a0 = v.fma(v, a0);
             }
-            float s = acc.reduceLanes(VectorOperators.ADD);
+            float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
             for (; i < n; i++) s += a[i] * a[i];
             return s;
+        }
+
+        /** {@code x[i] = w[i] · round_dt(x[i] · inv)} for i < n: RMSNorm's scale, rounding the normalised value to dt. */
+        static void normalizeScale(float[] x, float[] w, float inv, int n, DType dt) {
+            int i = 0, bound = RowIO.FS.loopBound(n);
+            if (dt == DType.BF16) {
+                for (; i < bound; i += RowIO.LANES)
+                    roundToBf16(FloatVector.fromArray(RowIO.FS, x, i).mul(inv))
+                            .mul(FloatVector.fromArray(RowIO.FS, w, i)).intoArray(x, i);
+            } else if (dt == DType.F32) {
+                for (; i < bound; i += RowIO.LANES)
+                    FloatVector.fromArray(RowIO.FS, x, i).mul(inv).mul(FloatVector.fromArray(RowIO.FS, w, i)).intoArray(x, i);
+            }
+            for (; i < n; i++) x[i] = w[i] * dt.round(x[i] * inv);
+        }
+
+        /** Lane-wise {@link DType#roundToBf16}: round to nearest even, NaN kept (quieted) as the scalar path does. */
+        static FloatVector roundToBf16(FloatVector v) {
+            IntVector bits = v.reinterpretAsInts();
+            IntVector high = bits.lanewise(VectorOperators.LSHR, 16);
+            IntVector rounded = bits.add(high.and(1).add(0x7fff)).and(0xFFFF_0000);
+            IntVector quietNan = high.or(0x0040).lanewise(VectorOperators.LSHL, 16);
+            VectorMask<Integer> nan = bits.and(0x7fff_ffff).compare(VectorOperators.GT, 0x7f80_0000);
+            return rounded.blend(quietNan, nan).reinterpretAsFloats();
         }
 
         static void add(float[] x, float[] y, int n) {

@@ -15,7 +15,8 @@ import org.glm4j.core.tensor.Tensor;
 
 /**
  * Moves runs of elements between tensors of any floating dtype and {@code float[]} work buffers: widening on load,
- * rounding to nearest even on store. F32 uses bulk copies, BF16 the Vector API, F16 the JDK's intrinsics.
+ * rounding to nearest even on store. F32 uses bulk copies; BF16 and F16 loads and BF16 stores use the Vector API,
+ * F16 stores the JDK's scalar intrinsic.
  */
 final class RowIO {
     static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
@@ -50,7 +51,12 @@ final class RowIO {
                 for (; i < n; i++) dst[dstOff + i] = DType.bf16ToF32(seg.get(I16, off + 2L * i));
             }
             case F16 -> {
-                for (int i = 0; i < n; i++) dst[dstOff + i] = Float.float16ToFloat(seg.get(I16, off + 2L * i));
+                int i = 0;
+                for (int bound = SS.loopBound(n); i < bound; i += LANES) {
+                    ShortVector s = ShortVector.fromMemorySegment(SS, seg, off + 2L * i, LE);
+                    f16ToF32((IntVector) s.convertShape(VectorOperators.S2I, IS, 0)).intoArray(dst, dstOff + i);
+                }
+                for (; i < n; i++) dst[dstOff + i] = Float.float16ToFloat(seg.get(I16, off + 2L * i));
             }
             case I32 -> {
                 for (int i = 0; i < n; i++) dst[dstOff + i] = seg.get(I32, off + 4L * i);
@@ -62,6 +68,20 @@ final class RowIO {
                 for (int i = 0; i < n; i++) dst[dstOff + i] = Byte.toUnsignedInt(seg.get(ValueLayout.JAVA_BYTE, off + i));
             }
         }
+    }
+
+    /**
+     * Widens the IEEE binary16 values in the low 16 bits of each lane (higher bits ignored) exactly, without a
+     * convert instruction: the exponent and mantissa shifted into f32 position and scaled by 2¹¹² give every finite
+     * value, subnormals included; exponent 31 becomes Inf/NaN with the mantissa kept; then the sign is attached.
+     */
+    static FloatVector f16ToF32(IntVector h) {
+        IntVector magnitude = h.and(0x7fff);
+        IntVector shifted = magnitude.lanewise(VectorOperators.LSHL, 13);
+        IntVector finite = shifted.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+        VectorMask<Integer> special = magnitude.compare(VectorOperators.GE, 0x7c00);
+        IntVector sign = h.and(0x8000).lanewise(VectorOperators.LSHL, 16);
+        return finite.blend(shifted.or(0x7f80_0000), special).or(sign).reinterpretAsFloats();
     }
 
     /** Rounds {@code src[srcOff..srcOff+n)} to dtype {@code dt} and stores it at byte {@code off} of {@code seg}. */
@@ -107,10 +127,13 @@ final class RowIO {
         return out;
     }
 
-    /** Float work buffers, one set per thread, grown on demand and reused across calls. */
+    /**
+     * Float work buffers, one set per thread, grown on demand and reused across calls. Slots 0-3 belong to the
+     * row-wise ops, 4-7 to {@link JvmMatmul}; a kernel never holds one slot for two purposes at once.
+     */
     static final class Buffers {
         private static final ThreadLocal<Buffers> LOCAL = ThreadLocal.withInitial(Buffers::new);
-        private final float[][] slots = new float[4][];
+        private final float[][] slots = new float[8][];
 
         static float[] get(int slot, int minLength) {
             Buffers b = LOCAL.get();
