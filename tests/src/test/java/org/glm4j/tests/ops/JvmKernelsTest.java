@@ -246,7 +246,8 @@ class JvmKernelsTest {
                     for (int c = 0; c < n; c++) ss += x.getFloat((long) r * n + c) * x.getFloat((long) r * n + c);
                     float inv = (float) (1.0 / Math.sqrt(ss / n + eps));
                     for (int c = 0; c < n; c++) {
-                        float expected = od.round(w.getFloat(c) * od.round(x.getFloat((long) r * n + c) * inv));
+                        // the normalised value rounds to x's dtype (as HF), the product to the output's
+                        float expected = od.round(w.getFloat(c) * x.dtype().round(x.getFloat((long) r * n + c) * inv));
                         assertEquals(expected, out.getFloat((long) r * n + c), "rmsNorm " + od + " at [" + r + "," + c + "]");
                     }
                 }
