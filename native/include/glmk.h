@@ -41,7 +41,7 @@ extern "C" {
 #endif
 
 /** Bumped whenever a struct, a kernel name or a launch rule changes. */
-#define GLMK_ABI_VERSION 1
+#define GLMK_ABI_VERSION 2
 
 /* Dtype codes: the ordinals of org.glm4j.core.tensor.DType. */
 #define GLMK_F32  0
@@ -312,6 +312,24 @@ typedef struct glmk_convert_args {
     int32_t reserved;
 } glmk_convert_args;
 GLMK_ASSERT_SIZE(glmk_convert_args, 56);
+
+/* ================================================================================================ permute.cu */
+
+/**
+ * glmk_window_permute_{f32,bf16,f16} (suffix: out). Regroups the windows of a channels-last conv (the 2×2 spatial
+ * merge) for its GEMM: x is [windows·positions, channels], each window's positions consecutive rows; out is
+ * [windows, channels·positions] in the weight's (channel, position) order: out[m, c·positions + k] =
+ * x[m·positions + k, c]. x any of F32/BF16/F16; out must not alias x. Launch:
+ * glmk_elementwise_launch(windows, channels·positions).
+ */
+typedef struct glmk_window_permute_args {
+    int32_t* status;
+    void* out;     int64_t out_stride;
+    const void* x; int64_t x_stride;
+    int32_t x_dtype;
+    int32_t windows, positions, channels;
+} glmk_window_permute_args;
+GLMK_ASSERT_SIZE(glmk_window_permute_args, 56);
 
 /* =============================================================================================== sampling.cu */
 

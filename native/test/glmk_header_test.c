@@ -171,6 +171,16 @@ CHECK_OFFSET(glmk_convert_args, rows, 44);
 CHECK_OFFSET(glmk_convert_args, cols, 48);
 CHECK_OFFSET(glmk_convert_args, reserved, 52);
 CHECK_SIZE(glmk_convert_args, 56);
+CHECK_OFFSET(glmk_window_permute_args, status, 0);
+CHECK_OFFSET(glmk_window_permute_args, out, 8);
+CHECK_OFFSET(glmk_window_permute_args, out_stride, 16);
+CHECK_OFFSET(glmk_window_permute_args, x, 24);
+CHECK_OFFSET(glmk_window_permute_args, x_stride, 32);
+CHECK_OFFSET(glmk_window_permute_args, x_dtype, 40);
+CHECK_OFFSET(glmk_window_permute_args, windows, 44);
+CHECK_OFFSET(glmk_window_permute_args, positions, 48);
+CHECK_OFFSET(glmk_window_permute_args, channels, 52);
+CHECK_SIZE(glmk_window_permute_args, 56);
 
 CHECK_OFFSET(glmk_argmax_args, status, 0);
 CHECK_OFFSET(glmk_argmax_args, ids, 8);

@@ -25,12 +25,20 @@ import org.junit.jupiter.api.io.TempDir;
  * The CUDA bindings against the real headers (see {@link AbiProbe}). {@code cuda.h} ships with the CUDA toolkit;
  * the cuBLAS and cuDNN headers come with their toolkit packages or NVIDIA's Python wheels
  * ({@code site-packages/nvidia/*}{@code /include}). A header that is not on this machine skips its test with the
- * folders searched; a GPU machine with the wheels runs them.
+ * folders searched; a GPU machine with the wheels runs them. {@value #INCLUDE_ENV} (path-separated folders) is
+ * searched first: the GPU check sets it to the wheels' include folders of every Python it finds.
  */
 class CudaAbiTest {
-    /** Include folders: CUDA_HOME/CUDA_PATH, the toolkit folders, then the wheels' include folders. */
+    /** Environment variable: include folders searched before all others. */
+    static final String INCLUDE_ENV = "GLM4J_CUDA_INCLUDE";
+
+    /** Include folders: {@value #INCLUDE_ENV}, CUDA_HOME/CUDA_PATH, the toolkit folders, then the wheels' include folders. */
     private static List<Path> includeDirs() {
         Set<Path> dirs = new LinkedHashSet<>();
+        String explicit = System.getenv(INCLUDE_ENV);
+        if (explicit != null)
+            for (String d : explicit.split(java.io.File.pathSeparator))
+                if (!d.isBlank()) dirs.add(Path.of(d.trim()));
         for (String var : new String[] { "CUDA_HOME", "CUDA_PATH" }) {
             String v = System.getenv(var);
             if (v != null && !v.isBlank()) dirs.add(Path.of(v, "include"));

@@ -1,9 +1,13 @@
 package org.glm4j.tests.support;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.glm4j.core.backend.Backend;
+import org.glm4j.core.backend.BackendProvider;
+import org.glm4j.core.backend.BackendUnavailableException;
 import org.glm4j.core.backend.Backends;
 import org.glm4j.core.backend.jvm.JvmBackend;
 import org.junit.jupiter.params.provider.Arguments;
@@ -12,9 +16,17 @@ import org.junit.jupiter.params.provider.Arguments;
  * The backends the parity tests run on: every backend {@link Backends#openAvailable} gives in this JVM (today
  * {@code jvm}; {@code onednn} and {@code cuda} join as soon as they are registered and open here). They are opened
  * once per test JVM and closed when it exits.
+ *
+ * <p>{@code -D}{@value #ONLY_PROPERTY}{@code =cuda} (comma-separated names) restricts the backends compared with
+ * {@code jvm} to those named: the others are not even opened, and a named one that does not open is reported as
+ * the reason the level-2 tests skip. {@code jvm}, the reference, is always open. The prepared GPU check
+ * ({@code bench/gpu-check.sh}) runs the suite this way on the cuda backend alone.
  */
 public final class TestBackends {
     private TestBackends() {}
+
+    /** System property: comma-separated backend names to compare with {@code jvm}; unset means every backend. */
+    public static final String ONLY_PROPERTY = "glm4j.test.backends";
 
     /**
      * A backend to compare with {@code jvm}, or the reason there is none: the level-2 tests take these as arguments
@@ -33,10 +45,38 @@ public final class TestBackends {
         static final List<Backend> ALL = open();
 
         private static List<Backend> open() {
-            List<Backend> list = List.copyOf(Backends.openAvailable(UNAVAILABLE::add));
+            List<Backend> list = List.copyOf(selected() == null ? Backends.openAvailable(UNAVAILABLE::add) : openSelected());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> list.forEach(Backend::close), "close-test-backends"));
             return list;
         }
+    }
+
+    /** The names {@value #ONLY_PROPERTY} selects, or null when it is unset or blank. */
+    static Set<String> selected() {
+        String v = System.getProperty(ONLY_PROPERTY, "").trim();
+        if (v.isEmpty()) return null;
+        Set<String> names = new LinkedHashSet<>();
+        for (String n : v.split(",")) if (!n.isBlank()) names.add(n.trim());
+        return names;
+    }
+
+    /** {@code jvm} plus the selected backends that open; the others' reasons go to {@code UNAVAILABLE}. */
+    private static List<Backend> openSelected() {
+        Set<String> names = selected();
+        List<String> registered = Backends.names();
+        for (String n : names)
+            if (!registered.contains(n))
+                throw new IllegalArgumentException("-D" + ONLY_PROPERTY + " names '" + n + "', registered: " + registered);
+        List<Backend> list = new ArrayList<>();
+        for (BackendProvider p : Backends.providers()) {
+            if (!p.name().equals(JvmBackend.NAME) && !names.contains(p.name())) continue;
+            try {
+                list.add(p.open());
+            } catch (BackendUnavailableException e) {
+                Holder.UNAVAILABLE.add(e.getMessage());
+            }
+        }
+        return list;
     }
 
     /** Every backend that opens here, most preferred first. */
@@ -55,7 +95,9 @@ public final class TestBackends {
         for (Backend b : all())
             if (!b.name().equals(JvmBackend.NAME)) list.add(new Candidate(b.name(), b, null));
         if (list.isEmpty()) {
-            String why = "no backend besides jvm opens here (registered: " + Backends.names() + ")"
+            Set<String> only = selected();
+            String why = (only == null ? "no backend besides jvm opens here" : "none of " + only + " (-D" + ONLY_PROPERTY + ") opens here")
+                    + " (registered: " + Backends.names() + ")"
                     + (Holder.UNAVAILABLE.isEmpty() ? "" : "; unavailable: " + String.join("; ", Holder.UNAVAILABLE));
             list.add(new Candidate("none", null, why));
         }

@@ -42,7 +42,8 @@ import org.glm4j.core.tensor.Tensor;
  *
  * <p><b>Precision.</b> GEMMs take A and B in the weight's dtype: an activation of another dtype is rounded to it
  * first (the bf16 policy of architecture.md); f32 weights run full-f32 GEMMs. Everything else computes in f32 and
- * rounds once. Not yet here: cuDNN SDPA (our attention kernels serve), the channels-last conv.
+ * rounds once. The channels-last conv (the 2×2 merge) regroups its windows
+ * with {@code glmk_window_permute} before the GEMM. Not yet here: cuDNN SDPA (our attention kernels serve).
  */
 public final class CudaBackend implements Backend {
     /** The backend's name. */
@@ -53,7 +54,7 @@ public final class CudaBackend implements Backend {
     public static final String SYNC_PROPERTY = "glm.cuda.syncEachOp";
 
     private static final String[] KERNELS = { "rmsnorm", "layernorm", "rope", "swiglu", "unary", "binary", "bias_add",
-            "softmax", "embedding", "resample", "convert", "argmax", "sample", "attention", "attention_combine" };
+            "softmax", "embedding", "resample", "convert", "window_permute", "argmax", "sample", "attention", "attention_combine" };
 
     private final Device device;
     private final int cuDevice;
@@ -403,11 +404,22 @@ public final class CudaBackend implements Backend {
     }
 
     @Override public void conv(Tensor out, Tensor x, Tensor w, Tensor bias, ConvSpec spec) {
-        if (spec.layout() == ConvSpec.Layout.CHANNELS_LAST)
-            throw new UnsupportedOpException("cuda on " + device + " has no channels-last conv yet (the 2x2 merge); run it on another backend");
+        CudaStream s = stream();
         int window = spec.windowSize();
-        gemm(stream(), ptr(out), out.dtype(), rs(out), ptr(x), x.dtype(), rs(x), ptr(w), w.dtype(), window, rows(x), w.dim(0), window,
-                bias, "conv");
+        if (spec.layout() == ConvSpec.Layout.CHANNELS_FIRST) {
+            gemm(s, ptr(out), out.dtype(), rs(out), ptr(x), x.dtype(), rs(x), ptr(w), w.dtype(), window, rows(x), w.dim(0), window,
+                    bias, "conv");
+            return;
+        }
+        // channels-last: regroup each window's position rows into one row in the weight's (c, k) order, then the GEMM
+        int positions = spec.windowPositions(), windows = rows(x) / positions;
+        DType t = x.dtype();
+        long windowRows = s.temp(CudaStream.SLOT_OP, (long) windows * window * t.byteSize());
+        MemorySegment a = begin(s, GlmkArgs.WINDOW_PERMUTE);
+        GlmkArgs.WINDOW_PERMUTE.ptr(a, "out", windowRows).i64(a, "out_stride", window).ptr(a, "x", ptr(x)).i64(a, "x_stride", rs(x))
+                .i32(a, "x_dtype", code(x)).i32(a, "windows", windows).i32(a, "positions", positions).i32(a, "channels", spec.inChannels());
+        launch(s, "glmk_window_permute_" + sfx(t), GlmkArgs.elementwise(windows, window), "conv (window permute)");
+        gemm(s, ptr(out), out.dtype(), rs(out), windowRows, t, window, ptr(w), w.dtype(), window, windows, w.dim(0), window, bias, "conv");
     }
 
     // ================================================================ row-wise ops
@@ -631,6 +643,38 @@ public final class CudaBackend implements Backend {
             return new CudaGraph(this, graph, slot.get(C_POINTER, 0));
         } finally {
             s.capturing = false;
+        }
+    }
+
+    /**
+     * Runs {@code work} on the calling thread and returns the milliseconds the device measured between two CUDA events
+     * recorded on that thread's stream before and after it; waits for the end event and then reads the kernel status
+     * word (a refusal throws). Gaps where the device waited for the host to issue ops count. For benchmarks; not
+     * during a capture.
+     */
+    public double time(Runnable work) {
+        CudaStream s = stream();
+        if (s.capturing) throw new IllegalStateException("cuda: time() cannot run inside a graph capture");
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment slot = call.allocate(C_POINTER);
+            Cuda.check(cuEventCreate(slot, 0), "cuEventCreate", "timing");
+            MemorySegment start = slot.get(C_POINTER, 0);
+            MemorySegment end = MemorySegment.NULL;
+            try {
+                Cuda.check(cuEventCreate(slot, 0), "cuEventCreate", "timing");
+                end = slot.get(C_POINTER, 0);
+                Cuda.check(cuEventRecord(start, s.handle), "cuEventRecord", "timing");
+                work.run();
+                Cuda.check(cuEventRecord(end, s.handle), "cuEventRecord", "timing");
+                Cuda.check(cuEventSynchronize(end), "cuEventSynchronize", () -> "timing, after " + pendingText(s));
+                MemorySegment ms = call.allocate(C_FLOAT);
+                Cuda.check(cuEventElapsedTime_v2(ms, start, end), "cuEventElapsedTime_v2", "timing");
+                checkStatus(s);
+                return ms.get(C_FLOAT, 0);
+            } finally {
+                Cuda.logIfFailed(cuEventDestroy_v2(start), "cuEventDestroy_v2", "timing");
+                if (!end.equals(MemorySegment.NULL)) Cuda.logIfFailed(cuEventDestroy_v2(end), "cuEventDestroy_v2", "timing");
+            }
         }
     }
 

@@ -127,6 +127,8 @@ public final class GlmkArgs {
             + "i:count, i:channels, i:table_height, i:table_width, i:reserved");
     public static final Struct CONVERT = new Struct("glmk_convert_args",
             "p:status, p:out, l:out_stride, p:x, l:x_stride, i:x_dtype, i:rows, i:cols, i:reserved");
+    public static final Struct WINDOW_PERMUTE = new Struct("glmk_window_permute_args",
+            "p:status, p:out, l:out_stride, p:x, l:x_stride, i:x_dtype, i:windows, i:positions, i:channels");
     public static final Struct ARGMAX = new Struct("glmk_argmax_args",
             "p:status, p:ids, p:logits, l:logits_stride, i:rows, i:vocab");
     public static final Struct SAMPLE = new Struct("glmk_sample_args",
@@ -142,7 +144,7 @@ public final class GlmkArgs {
     /** Every struct, for the ABI test. */
     public static List<Struct> all() {
         return List.of(RMSNORM, LAYERNORM, ROPE, SWIGLU, UNARY, BINARY, BIAS_ADD, SOFTMAX, EMBEDDING, RESAMPLE, CONVERT,
-                ARGMAX, SAMPLE, ATTENTION);
+                WINDOW_PERMUTE, ARGMAX, SAMPLE, ATTENTION);
     }
 
     /** Largest struct size, for the per-thread argument buffer. */
