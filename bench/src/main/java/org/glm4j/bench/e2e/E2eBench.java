@@ -192,7 +192,7 @@ public final class E2eBench {
 
     // ---------------------------------------------------------------- in-run limits
 
-    /** The backend's bf16-weight matmul rate at M=K=N=2048 (median of 5 after 2 warm-ups), GFLOP/s. */
+    /** The backend's bf16-weight matmul rate at M=K=N=2048 (median of 5 after 3 warm-ups), GFLOP/s. */
     static double matmul2048(Backend backend, DType activations) {
         int n = 2048;
         try (Arena arena = Arena.ofShared()) {
@@ -200,7 +200,7 @@ public final class E2eBench {
             Tensor out = backend.allocate(activations, Shape.of(n, n), arena);
             Ops ops = new Ops(backend, null);
             double[] ms = new double[5];
-            for (int r = -2; r < ms.length; r++) {
+            for (int r = -3; r < ms.length; r++) {
                 long t0 = System.nanoTime();
                 ops.matmul(out, x, w, null);
                 ops.synchronize();
@@ -210,18 +210,23 @@ public final class E2eBench {
         }
     }
 
-    /** The streaming read probe on all cores over 1 GiB, in this JVM (median of 5 after 2 warm-ups), GB/s. */
+    /**
+     * The streaming read probe on all cores over 1 GiB, in this JVM: warmed up until the Vector API loop is compiled
+     * (at least 10 calls and 1 s), then the median of 7 calls, GB/s.
+     */
     static double readProbe() {
         ReadBandwidthProbe p = new ReadBandwidthProbe();
         p.bytes = 1L << 30;
         p.threads = 0;
         p.setup();
         try {
-            double[] ms = new double[5];
-            for (int r = -2; r < ms.length; r++) {
+            long warmStart = System.nanoTime();
+            for (int w = 0; w < 10 || System.nanoTime() - warmStart < 1_000_000_000L; w++) p.read();
+            double[] ms = new double[7];
+            for (int r = 0; r < ms.length; r++) {
                 long t0 = System.nanoTime();
                 p.read();
-                if (r >= 0) ms[r] = (System.nanoTime() - t0) / 1e6;
+                ms[r] = (System.nanoTime() - t0) / 1e6;
             }
             return ReadBandwidthProbe.bytesRead(p.bytes, Runtime.getRuntime().availableProcessors()) / (median(ms) * 1e6);
         } finally {
