@@ -6,46 +6,54 @@ import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RecursiveAction;
 
 /**
- * A fixed pool of worker threads, one per core by default, that splits index ranges into chunks. Calls made from a
- * worker (nested parallelism) run inline. The pool is owned by one {@link JvmBackend} and shut down by its close.
+ * A fixed pool of worker threads, one per core by default, that splits index ranges into contiguous chunks. Calls
+ * made from a worker of the pool (nested parallelism) run inline. The pool belongs to one backend (the JVM backend's
+ * kernels, the oneDNN backend's own Vector API kernels) and is shut down by its close.
  */
-final class Parallel implements AutoCloseable {
+public final class Parallel implements AutoCloseable {
     /** A body over the half-open index range {@code [from, to)}. */
     @FunctionalInterface
-    interface RangeBody { void run(int from, int to); }
+    public interface RangeBody { void run(int from, int to); }
 
     private final ForkJoinPool pool;
     private final int threads;
 
-    Parallel(int threads) {
+    Parallel(int threads) { this(threads, "glm4j-jvm"); }
+
+    /** A pool of {@code threads} daemon workers named {@code <name>-<index>}. */
+    public Parallel(int threads, String name) {
         this.threads = Math.max(1, threads);
         this.pool = new ForkJoinPool(this.threads, p -> {
             ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
-            t.setName("glm4j-jvm-" + t.getPoolIndex());
+            t.setName(name + "-" + t.getPoolIndex());
             t.setDaemon(true);
             return t;
         }, null, false);
     }
 
-    int threads() { return threads; }
+    public int threads() { return threads; }
 
     /**
      * Runs {@code body} over {@code [0, n)} in chunks of at least {@code grain} indices, spread over the pool.
      * Returns when every chunk is done; an exception in any chunk is rethrown here.
      */
-    void forRange(int n, int grain, RangeBody body) {
+    public void forRange(int n, int grain, RangeBody body) {
         if (n <= 0) return;
-        int chunks = Math.min(threads * 4, Math.max(1, n / Math.max(1, grain)));
+        forChunks(n, Math.min(threads * 4, Math.max(1, n / Math.max(1, grain))), body);
+    }
+
+    /** Runs {@code body} over {@code [0, n)} split into up to {@code parts} contiguous chunks (e.g. one per worker). */
+    public void forParts(int n, int parts, RangeBody body) {
+        if (n <= 0) return;
+        forChunks(n, Math.min(n, Math.max(1, parts)), body);
+    }
+
+    private void forChunks(int n, int chunks, RangeBody body) {
         if (chunks <= 1 || threads == 1 || ForkJoinTask.inForkJoinPool() && Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == pool) {
             body.run(0, n);
             return;
         }
         pool.invoke(new Chunk(body, n, chunks, 0, chunks));
-    }
-
-    /** Runs {@code body} once per worker with indices {@code [0, parts)}, each part a contiguous share of the work. */
-    void forEachPart(int parts, RangeBody body) {
-        forRange(parts, 1, body);
     }
 
     private static final class Chunk extends RecursiveAction {

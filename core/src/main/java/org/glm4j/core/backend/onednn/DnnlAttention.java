@@ -1,5 +1,6 @@
 package org.glm4j.core.backend.onednn;
 
+import org.glm4j.core.backend.jvm.Parallel;
 import static org.glm4j.bindings.onednn.dnnl_h.*;
 
 import java.lang.foreign.Arena;
@@ -29,7 +30,7 @@ import org.glm4j.core.tensor.Tensor;
  * masking skips key blocks past the block's last query and masks the diagonal block element-wise; segments run as
  * independent full attentions.
  *
- * <p>Threads: the (head, query block) tasks run on the {@link KernelPool}, each worker running its primitives
+ * <p>Threads: the (head, query block) tasks run on the {@link Parallel}, each worker running its primitives
  * with an OpenMP team of one, so the two kinds of threads never run at once. Layout: q, k, v and out are read and
  * written in place as strided matrices (one head's rows are {@code headDim} values every token stride);
  * K and V are never copied or transposed.
@@ -54,10 +55,10 @@ final class DnnlAttention implements AutoCloseable {
 
     private final Dnnl dnnl;
     private final PrimitiveCache primitives;
-    private final KernelPool pool;
+    private final Parallel pool;
     private final MemorySegment sumAttr;
 
-    DnnlAttention(Dnnl dnnl, PrimitiveCache primitives, KernelPool pool) {
+    DnnlAttention(Dnnl dnnl, PrimitiveCache primitives, Parallel pool) {
         this.dnnl = dnnl;
         this.primitives = primitives;
         this.pool = pool;
@@ -109,7 +110,7 @@ final class DnnlAttention implements AutoCloseable {
                 }
             }
         }
-        pool.forRange(tasks.size(), tasks.size(), (from, to) -> {
+        pool.forParts(tasks.size(), tasks.size(), (from, to) -> {
             for (int i = from; i < to; i++) block(out, q, k, v, spec, tasks.get(i), context);
         });
     }

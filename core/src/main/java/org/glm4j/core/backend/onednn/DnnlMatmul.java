@@ -1,5 +1,6 @@
 package org.glm4j.core.backend.onednn;
 
+import org.glm4j.core.backend.jvm.Parallel;
 import static org.glm4j.bindings.onednn.dnnl_h.*;
 
 import java.lang.foreign.Arena;
@@ -48,9 +49,9 @@ final class DnnlMatmul {
     private final PrimitiveCache primitives;
     private final WeightCache weights;
     private final JvmBackend jvm;
-    private final KernelPool pool;
+    private final Parallel pool;
 
-    DnnlMatmul(Dnnl dnnl, PrimitiveCache primitives, WeightCache weights, JvmBackend jvm, KernelPool pool) {
+    DnnlMatmul(Dnnl dnnl, PrimitiveCache primitives, WeightCache weights, JvmBackend jvm, Parallel pool) {
         this.dnnl = dnnl;
         this.primitives = primitives;
         this.weights = weights;

@@ -1,5 +1,6 @@
 package org.glm4j.core.backend.onednn;
 
+import org.glm4j.core.backend.jvm.Parallel;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.function.Supplier;
@@ -61,7 +62,7 @@ public final class OneDnnBackend implements Backend {
     private final DnnlMatmul matmul;
     private final DnnlRowOps rowOps;
     private final DnnlAttention attention;
-    private final KernelPool pool;
+    private final Parallel pool;
 
     /**
      * Opens oneDNN with {@code threads} threads for its primitives and the Java kernels.
@@ -75,7 +76,7 @@ public final class OneDnnBackend implements Backend {
         this.jvm = new JvmBackend(threads);
         this.primitives = new PrimitiveCache(Integer.getInteger(CACHE_PROPERTY, 512));
         this.weights = new WeightCache();
-        this.pool = new KernelPool(threads);
+        this.pool = new Parallel(threads, "glm4j-onednn");
         this.matmul = new DnnlMatmul(dnnl, primitives, weights, jvm, pool);
         this.rowOps = new DnnlRowOps(dnnl, primitives, weights, jvm);
         this.attention = new DnnlAttention(dnnl, primitives, pool);

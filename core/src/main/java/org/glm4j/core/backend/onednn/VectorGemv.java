@@ -1,5 +1,6 @@
 package org.glm4j.core.backend.onednn;
 
+import org.glm4j.core.backend.jvm.Parallel;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -28,7 +29,7 @@ import org.glm4j.core.tensor.Tensor;
  *       and odd elements so the same shift/mask widening applies;</li>
  *   <li>{@link #plainF32}: {@code [N, K]} f32 rows.</li>
  * </ul>
- * Output columns are split into contiguous parts over the {@link KernelPool}.
+ * Output columns are split into contiguous parts over the {@link Parallel}.
  */
 final class VectorGemv {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_512;
@@ -78,10 +79,10 @@ final class VectorGemv {
      * @param x   zero-padded to {@code kBlocks·32}
      * @param out at least {@code ceil(n/32)·32} long
      */
-    static void packedBf16(KernelPool pool, MemorySegment w, long nbStride, int kBlocks, float[] x, float[] out, int n) {
+    static void packedBf16(Parallel pool, MemorySegment w, long nbStride, int kBlocks, float[] x, float[] out, int n) {
         int nBlocks = (n + NB - 1) / NB, pairs = kBlocks * KB / 2;
         // Two N-blocks per pass share the input broadcasts and give eight independent accumulation chains.
-        pool.forRange((nBlocks + 1) / 2, pool.threads(), (p0, p1) -> {
+        pool.forParts((nBlocks + 1) / 2, pool.threads(), (p0, p1) -> {
             IntVector mask = IntVector.broadcast(IS, 0xffff0000);
             for (int pair = p0; pair < p1; pair++) {
                 int nb = 2 * pair;
@@ -113,10 +114,10 @@ final class VectorGemv {
     }
 
     /** {@code out[n] = Σ_k x[k]·w[n, k]} over bf16 rows {@code [N, K]} with a row stride of {@code rowStride} elements. */
-    static void plainBf16(KernelPool pool, MemorySegment w, long off, long rowStride, float[] x, float[] out, int n, int k) {
+    static void plainBf16(Parallel pool, MemorySegment w, long off, long rowStride, float[] x, float[] out, int n, int k) {
         float[] xe = new float[(k + 1) / 2], xo = new float[(k + 1) / 2];
         for (int i = 0; i < k; i++) (i % 2 == 0 ? xe : xo)[i / 2] = x[i];
-        pool.forRange(n, pool.threads(), (r0, r1) -> {
+        pool.forParts(n, pool.threads(), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 long base = off + r * rowStride * 2;
                 FloatVector a0 = FloatVector.zero(FS), a1 = FloatVector.zero(FS), a2 = FloatVector.zero(FS), a3 = FloatVector.zero(FS);
@@ -137,8 +138,8 @@ final class VectorGemv {
     }
 
     /** {@code out[n] = Σ_k x[k]·w[n, k]} over f32 rows {@code [N, K]} with a row stride of {@code rowStride} elements. */
-    static void plainF32(KernelPool pool, MemorySegment w, long off, long rowStride, float[] x, float[] out, int n, int k) {
-        pool.forRange(n, pool.threads(), (r0, r1) -> {
+    static void plainF32(Parallel pool, MemorySegment w, long off, long rowStride, float[] x, float[] out, int n, int k) {
+        pool.forParts(n, pool.threads(), (r0, r1) -> {
             for (int r = r0; r < r1; r++) {
                 long base = off + r * rowStride * 4;
                 FloatVector a0 = FloatVector.zero(FS), a1 = FloatVector.zero(FS);
