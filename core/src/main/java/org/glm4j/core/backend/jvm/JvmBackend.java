@@ -201,7 +201,7 @@ public final class JvmBackend implements Backend {
             float[] g = RowIO.Buffers.get(0, 2 * n), o = RowIO.Buffers.get(1, n);
             for (long r = from; r < to; r++) {
                 RowIO.loadRow(gateUp, r, g);
-                for (int i = 0; i < n; i++) o[i] = Kernels.silu(g[i]) * g[n + i];
+                Kernels.swiglu(g, o, n);
                 RowIO.storeRow(out, r, o);
             }
         });
@@ -215,7 +215,7 @@ public final class JvmBackend implements Backend {
                 RowIO.loadRow(x, r, buf);
                 switch (fn) {
                     case GELU -> { for (int i = 0; i < n; i++) buf[i] = SpecialFunctions.gelu(buf[i]); }
-                    case SILU -> { for (int i = 0; i < n; i++) buf[i] = Kernels.silu(buf[i]); }
+                    case SILU -> Kernels.siluInPlace(buf, n);
                     case NEG -> { for (int i = 0; i < n; i++) buf[i] = -buf[i]; }
                 }
                 RowIO.storeRow(out, r, buf);
@@ -395,6 +395,33 @@ public final class JvmBackend implements Backend {
         }
 
         static float silu(float x) { return (float) (x / (1.0 + Math.exp(-x))); }
+
+        /** σ(x) on vectors: {@code 1/(1+e^{−|x|})} for x ≥ 0, {@code e^{−|x|}/(1+e^{−|x|})} below, so e's argument is ≤ 0. */
+        private static FloatVector sigmoid(FloatVector x) {
+            FloatVector t = JvmAttention.expNonPositive(x.abs().neg());
+            FloatVector num = FloatVector.broadcast(RowIO.FS, 1f).blend(t, x.compare(VectorOperators.LT, 0f));
+            return num.div(t.add(1f));
+        }
+
+        /** {@code a = silu(a)} over {@code a[0..n)}. */
+        static void siluInPlace(float[] a, int n) {
+            int i = 0;
+            for (int bound = RowIO.FS.loopBound(n); i < bound; i += RowIO.LANES) {
+                FloatVector x = FloatVector.fromArray(RowIO.FS, a, i);
+                x.mul(sigmoid(x)).intoArray(a, i);
+            }
+            for (; i < n; i++) a[i] = silu(a[i]);
+        }
+
+        /** {@code out[i] = silu(gateUp[i])·gateUp[n + i]} for {@code i < n}. */
+        static void swiglu(float[] gateUp, float[] out, int n) {
+            int i = 0;
+            for (int bound = RowIO.FS.loopBound(n); i < bound; i += RowIO.LANES) {
+                FloatVector g = FloatVector.fromArray(RowIO.FS, gateUp, i);
+                g.mul(sigmoid(g)).mul(FloatVector.fromArray(RowIO.FS, gateUp, n + i)).intoArray(out, i);
+            }
+            for (; i < n; i++) out[i] = silu(gateUp[i]) * gateUp[n + i];
+        }
 
         /** Softmax of {@code a[0..n)} in place, f32; a row of all −∞ gives zeros. */
         static void softmaxInPlace(float[] a, int n) {
