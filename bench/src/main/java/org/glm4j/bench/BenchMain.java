@@ -235,10 +235,11 @@ public final class BenchMain {
                 if (t.reference() == null) {
                     checks.add(new TargetCheck(t.minimum(), probeOf(r.unit()), true, r.fraction()));
                 } else {
+                    String refBackend = t.referenceBackend() == null ? r.backend() : t.referenceBackend();
                     Double value = rows.stream()
-                            .filter(o -> o.backend().equals(r.backend()) && o.caseName().equals(t.reference()))
+                            .filter(o -> o.backend().equals(refBackend) && o.caseName().equals(t.reference()))
                             .findFirst().map(o -> r.achieved() / o.achieved()).orElse(null);
-                    checks.add(new TargetCheck(t.minimum(), t.reference(), false, value));
+                    checks.add(new TargetCheck(t.minimum(), t.referenceLabel(), false, value));
                 }
             }
             out.add(r.withTargets(checks));

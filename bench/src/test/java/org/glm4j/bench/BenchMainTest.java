@@ -56,10 +56,23 @@ class BenchMainTest {
     }
 
     @Test
+    void withTargets_relatesACaseToTheSameCaseOnAnotherBackend() {
+        Target t = Target.ofBackend("matmul-prefill", "onednn", 3.0, "jvm");
+        ResultRow op = new ResultRow("onednn", "matmul-prefill", "s", 1, 95, "GFLOP/s", 0.5, List.of());
+        ResultRow jvm = new ResultRow("jvm", "matmul-prefill", "s", 1, 38, "GFLOP/s", 0.2, List.of());
+        List<ResultRow> out = BenchMain.withTargets(List.of(op, jvm), List.of(t), name -> true);
+        assertEquals(List.of(new TargetCheck(3.0, "jvm/matmul-prefill", false, 2.5)), out.get(0).targets());
+        assertEquals("MISS", out.get(0).targets().get(0).verdict());
+        assertEquals(List.of(), out.get(1).targets());
+        assertEquals("n/a", BenchMain.withTargets(List.of(op), List.of(t), name -> true).get(0).targets().get(0).verdict());
+    }
+
+    @Test
     void select_keepsCatalogOrderAndRejectsUnknownNames() {
         assertEquals(List.of("matmul-decode", "rmsnorm"),
                 BenchMain.select(CATALOG, List.of("rmsnorm", "matmul-decode")).stream().map(BenchCase::name).toList());
-        assertEquals(5, BenchMain.select(CATALOG, List.of()).size());
+        assertEquals(CATALOG.cases().size(), BenchMain.select(CATALOG, List.of()).size());
+        assertEquals("onednn-matmul-prefill-primitive", CATALOG.cases().get(5).name());   // the bench module's own contributor
         assertThrows(IllegalArgumentException.class, () -> BenchMain.select(CATALOG, List.of("matmul")));
     }
 
