@@ -54,6 +54,9 @@ class OneDnnAttentionParityTest {
             list.add(Arguments.of(dt, 200, 200, 2, 2, 80, "full"));
             list.add(Arguments.of(dt, 290, 290, 2, 2, 64, "segments"));
             list.add(Arguments.of(dt, 130, 130, 4, 2, 64, "fused"));
+            // 16 query heads per kv head (the text model's GQA): stacked rows, partial query and key blocks
+            list.add(Arguments.of(dt, 300, 300, 32, 2, 128, "causal"));
+            list.add(Arguments.of(dt, 70, 330, 32, 2, 128, "offset"));
         }
         return list.stream();
     }

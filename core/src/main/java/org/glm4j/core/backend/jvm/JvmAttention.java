@@ -39,7 +39,7 @@ import org.glm4j.core.tensor.Tensor;
  * Scores, softmax and accumulation are f32; the output is rounded once. The kernels avoid control-flow merges of
  * vector values (C2 boxes vectors there), hence initial accumulators read from {@link #ZEROS} and duplicated loops.
  */
-final class JvmAttention {
+public final class JvmAttention {
     private JvmAttention() {}
 
     private static final int L = RowIO.LANES;
@@ -519,7 +519,7 @@ final class JvmAttention {
      * below −87, where e^x < 2⁻¹²⁵ is negligible beside the row maximum's weight 1, it returns 0 (no subnormals),
      * and exactly 0 for −∞. NaN stays NaN.
      */
-    static FloatVector expNonPositive(FloatVector x) {
+    public static FloatVector expNonPositive(FloatVector x) {
         FloatVector n = x.mul(LOG2E).add(ROUNDER).sub(ROUNDER);
         FloatVector r = n.fma(LN2_HI, x);
         r = n.fma(LN2_LO, r);
