@@ -51,12 +51,10 @@ public record GenerationConfig(int maxNewTokens, float temperature, int topK, fl
         Object eos = m.get("eos_token_id");
         if (eos instanceof List<?> l) stops = l.stream().map(o -> (int) Json.asLong(o, src + ": eos_token_id")).toList();
         else if (eos != null) stops = List.of((int) Json.asLong(eos, src + ": eos_token_id"));
-        GenerationConfig g = new GenerationConfig(maxNewTokens, t, k, p, rp, 0, stops);
         try {
-            new org.glm4j.core.backend.SamplingSpec(t, k, p, rp, null, 0);           // reject bad values now, not mid-request
+            return new GenerationConfig(maxNewTokens, t, k, p, rp, 0, stops);     // validates: bad values fail now, not mid-request
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(src + ": " + e.getMessage(), e);
         }
-        return g;
     }
 }

@@ -11,6 +11,7 @@ import org.glm4j.core.tensor.DType;
 import org.glm4j.core.tensor.Shape;
 import org.glm4j.core.tensor.Tensor;
 import org.glm4j.model.Glm4vModel;
+import org.glm4j.model.HostData;
 import org.glm4j.model.Trace;
 import org.glm4j.model.text.KvCache;
 import org.glm4j.model.text.RopeIndex;
@@ -90,7 +91,7 @@ public final class Session implements AutoCloseable {
                     gen.repetitionPenalty() == 1f ? null : java.util.Arrays.copyOf(history, n), random.nextDouble());
             Tensor idT = ops.temp(DType.I32, Shape.of(1));
             ops.sample(idT, logits, spec);
-            int id = (int) hostLong(ops, idT);
+            int id = (int) HostData.toFloats(model.backend(), idT)[0];     // ids < 2^24 are exact in f32
             if (gen.stopIds().contains(id)) {
                 stop = Result.Stop.STOP_TOKEN;
                 break;
@@ -130,15 +131,6 @@ public final class Session implements AutoCloseable {
                 parser.answer(), parser.boxes(), actions, stop, stats);
     }
 
-    private static long hostLong(Ops ops, Tensor t) {
-        if (t.device().isHost()) return t.getLong(0);
-        try (Arena a = Arena.ofShared()) {
-            Tensor h = Tensor.allocate(t.dtype(), t.shape(), a);
-            ops.copy(h, t);
-            ops.synchronize();
-            return h.getLong(0);
-        }
-    }
 
     /** Grows the cache and scratch (reallocating this session's arena) when a request needs more. */
     private void ensureCapacity(int tokens, long scratchBytes) {
