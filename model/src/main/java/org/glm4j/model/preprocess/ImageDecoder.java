@@ -18,17 +18,27 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
  * Decodes PNG, JPEG, BMP, GIF (first frame) and WebP (TwelveMonkeys' ImageIO plug-in) into {@link RgbImage} as Pillow's {@code convert("RGB")} does:
  * alpha dropped without compositing, grey replicated, palette looked up, 16-bit samples reduced to their high
  * byte — reading raster samples directly so that no colour-space conversion changes the values. The size is read
- * from the header and checked against a cap before any pixel is decoded.
+ * from the header and checked against a cap before any pixel is decoded. Then, as transformers' {@code load_image}
+ * does with {@code ImageOps.exif_transpose}, the EXIF (or XMP) orientation is applied ({@link ExifOrientation}).
  */
 public final class ImageDecoder {
     /** Default cap on decoded pixels (width × height). */
     public static final long DEFAULT_MAX_PIXELS = 178_956_970L;    // Pillow's decompression-bomb limit × 2
 
     private final long maxPixels;
+    private final boolean exifOrientation;
 
+    /** The default cap, EXIF orientation applied. */
     public ImageDecoder() { this(DEFAULT_MAX_PIXELS); }
 
-    public ImageDecoder(long maxPixels) { this.maxPixels = maxPixels; }
+    /** A cap on decoded pixels, EXIF orientation applied. */
+    public ImageDecoder(long maxPixels) { this(maxPixels, true); }
+
+    /** {@code exifOrientation}: apply the EXIF/XMP orientation as transformers' {@code load_image} does. */
+    public ImageDecoder(long maxPixels, boolean exifOrientation) {
+        this.maxPixels = maxPixels;
+        this.exifOrientation = exifOrientation;
+    }
 
     /** Decodes a file; {@link IOException} names the file and why. */
     public RgbImage decode(Path file) throws IOException {
@@ -37,6 +47,11 @@ public final class ImageDecoder {
 
     /** Decodes encoded bytes; {@code name} is used in messages. */
     public RgbImage decode(byte[] encoded, String name) throws IOException {
+        int orientation = exifOrientation ? ExifOrientation.read(encoded, name) : 1;
+        return ExifOrientation.apply(decodePixels(encoded, name), orientation);
+    }
+
+    private RgbImage decodePixels(byte[] encoded, String name) throws IOException {
         try (InputStream in = new ByteArrayInputStream(encoded); ImageInputStream iis = new MemoryCacheImageInputStream(in)) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(iis);
             if (!readers.hasNext())
