@@ -17,6 +17,7 @@ module org.glm4j.model {
     exports org.glm4j.model.synth;
     exports org.glm4j.model.text;
     exports org.glm4j.model.tokenizer;
+    exports org.glm4j.model.tokenizer.template;
     exports org.glm4j.model.vision;
     exports org.glm4j.model.weights;
 }

@@ -11,6 +11,9 @@ import org.glm4j.model.generate.Session;
 import org.glm4j.model.preprocess.ImageProcessor;
 import org.glm4j.model.preprocess.ImageProcessorConfig;
 import org.glm4j.model.preprocess.VideoProcessor;
+import org.glm4j.model.tokenizer.ChatRenderer;
+import org.glm4j.model.tokenizer.ChatTemplate;
+import org.glm4j.model.tokenizer.JinjaChatTemplate;
 import org.glm4j.model.tokenizer.Tokenizer;
 
 /**
@@ -57,7 +60,7 @@ public final class Glm4v implements AutoCloseable {
         this.preprocessors = preprocessors;
     }
 
-    /** Loads the checkpoint in {@code dir} (config, weights, tokenizer and processor configs when present). */
+    /** Loads the checkpoint in {@code dir} (config, weights, tokenizer, processor configs and chat template when present). */
     public static Glm4v load(Path dir, Options options) throws IOException {
         if (!Files.isDirectory(dir)) throw new IOException(dir + " is not a model folder");
         Backend backend = options.backend().equals("auto") ? Backends.auto(options.log()) : Backends.open(options.backend());
@@ -72,8 +75,10 @@ public final class Glm4v implements AutoCloseable {
             Path ipc = dir.resolve("preprocessor_config.json"), vpc = dir.resolve("video_preprocessor_config.json");
             ImageProcessorConfig image = Files.isRegularFile(ipc) ? ImageProcessorConfig.load(ipc) : ImageProcessorConfig.parse("{}", "defaults");
             VideoProcessor video = Files.isRegularFile(vpc) ? VideoProcessor.load(vpc) : VideoProcessor.defaults();
+            ChatRenderer template = JinjaChatTemplate.load(dir).<ChatRenderer>map(t -> t).orElse(ChatTemplate.BUILT_IN);
+            options.log().accept("chat template: " + template.describe());
             return new Glm4v(dir, backend, model, tokenizer, new Session.Preprocessors(
-                    new ImageProcessor(image, options.upscaleSmallImages()), video));
+                    new ImageProcessor(image, options.upscaleSmallImages()), video, template));
         } catch (IOException | RuntimeException e) {
             if (model != null) model.close();
             backend.close();
@@ -90,6 +95,9 @@ public final class Glm4v implements AutoCloseable {
     }
 
     public Glm4vModel model() { return model; }
+
+    /** The chat template prompts are rendered with: the checkpoint's own when it ships one, else the built-in one. */
+    public ChatRenderer chatTemplate() { return preprocessors.template(); }
 
     /** The tokenizer, or null when the folder has no tokenizer.json. */
     public Tokenizer tokenizer() { return tokenizer; }

@@ -7,6 +7,7 @@ import org.glm4j.model.preprocess.Patches;
 import org.glm4j.model.preprocess.RgbImage;
 import org.glm4j.model.preprocess.Video;
 import org.glm4j.model.preprocess.VideoProcessor;
+import org.glm4j.model.tokenizer.ChatRenderer;
 import org.glm4j.model.tokenizer.ChatTemplate;
 import org.glm4j.model.tokenizer.Tokenizer;
 
@@ -24,16 +25,23 @@ import org.glm4j.model.tokenizer.Tokenizer;
  */
 public record Prompt(int[] ids, Patches images, Patches video, String text) {
 
-    /**
-     * Prepares {@code messages} with {@code images} (each referenced exactly once by index from the messages; they
-     * are fed to the model in the order the references appear) and at most one {@code video}. Mixing images and a
-     * video is rejected, as the reference does.
-     */
+    /** {@link #prepare(List, List, Video, Tokenizer, ImageProcessor, VideoProcessor, ChatRenderer)} with the built-in template. */
     public static Prompt prepare(List<ChatTemplate.Message> messages, List<RgbImage> images, Video video, Tokenizer tokenizer,
                                  ImageProcessor imageProcessor, VideoProcessor videoProcessor) {
+        return prepare(messages, images, video, tokenizer, imageProcessor, videoProcessor, ChatTemplate.BUILT_IN);
+    }
+
+    /**
+     * Prepares {@code messages} with {@code images} (each referenced exactly once by index from the messages; they
+     * are fed to the model in the order the references appear) and at most one {@code video}, rendered by
+     * {@code template} (the checkpoint's own or the built-in one). Mixing images and a video is rejected, as the
+     * reference does.
+     */
+    public static Prompt prepare(List<ChatTemplate.Message> messages, List<RgbImage> images, Video video, Tokenizer tokenizer,
+                                 ImageProcessor imageProcessor, VideoProcessor videoProcessor, ChatRenderer template) {
         if (!images.isEmpty() && video != null)
             throw new IllegalArgumentException("a request may carry images or one video, not both (GLM-4.1V does not support mixing them)");
-        List<ChatTemplate.Piece> pieces = ChatTemplate.pieces(messages, true);
+        List<ChatTemplate.Piece> pieces = template.pieces(messages, true);
         List<Integer> imageOrder = new ArrayList<>();
         int videoRefs = 0;
         for (ChatTemplate.Piece p : pieces) {

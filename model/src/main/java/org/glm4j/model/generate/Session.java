@@ -33,8 +33,14 @@ public final class Session implements AutoCloseable {
     private volatile boolean cancelled;
     private boolean closed;
 
-    /** The preprocessing a session applies to requests. */
-    public record Preprocessors(org.glm4j.model.preprocess.ImageProcessor images, org.glm4j.model.preprocess.VideoProcessor video) {}
+    /** The preprocessing a session applies to requests: image and video processors and the chat template. */
+    public record Preprocessors(org.glm4j.model.preprocess.ImageProcessor images, org.glm4j.model.preprocess.VideoProcessor video,
+                                org.glm4j.model.tokenizer.ChatRenderer template) {
+        /** With the built-in chat template. */
+        public Preprocessors(org.glm4j.model.preprocess.ImageProcessor images, org.glm4j.model.preprocess.VideoProcessor video) {
+            this(images, video, org.glm4j.model.tokenizer.ChatTemplate.BUILT_IN);
+        }
+    }
 
     public Session(Glm4vModel model, Tokenizer tokenizer, Preprocessors preprocessors) {
         this.model = model;
@@ -48,7 +54,8 @@ public final class Session implements AutoCloseable {
     /** Prepares {@code request} (template, expansion, tokenization, pixels) without running the model. */
     public Prompt prepare(Request request) {
         if (tokenizer == null) throw new IllegalStateException("this model folder has no tokenizer.json; chat needs one");
-        return Prompt.prepare(request.messages(), request.images(), request.video(), tokenizer, preprocessors.images(), preprocessors.video());
+        return Prompt.prepare(request.messages(), request.images(), request.video(), tokenizer, preprocessors.images(),
+                preprocessors.video(), preprocessors.template());
     }
 
     /** Answers {@code request}, streaming each token to {@code listener}. */

@@ -6,10 +6,20 @@ import java.util.List;
  * The GLM-4.1V chat template (spec §7.1), rendered exactly as the checkpoint's Jinja template renders with
  * {@code trim_blocks} and {@code lstrip_blocks}: {@code [gMASK]<sop>}, then per message its role token, a newline
  * and the content with nothing between messages, then {@code <|assistant|>\n} when a generation prompt is asked.
- * Images and videos are their placeholder spans; the processor expands them later ({@code Prompt}).
+ * Images and videos are their placeholder spans; the processor expands them later ({@code Prompt}). Used for
+ * checkpoints that ship no template of their own; {@link JinjaChatTemplate} renders the ones that do.
  */
 public final class ChatTemplate {
     private ChatTemplate() {}
+
+    /** The built-in template as a {@link ChatRenderer}. */
+    public static final ChatRenderer BUILT_IN = new ChatRenderer() {
+        @Override public List<Piece> pieces(List<Message> messages, boolean addGenerationPrompt) {
+            return ChatTemplate.pieces(messages, addGenerationPrompt);
+        }
+
+        @Override public String describe() { return "the built-in GLM-4.1V chat template"; }
+    };
 
     /** Message roles the template knows. */
     public enum Role { SYSTEM, USER, ASSISTANT }
@@ -94,8 +104,13 @@ public final class ChatTemplate {
 
     /** The rendered prompt string, placeholders unexpanded. */
     public static String render(List<Message> messages, boolean addGenerationPrompt) {
+        return text(pieces(messages, addGenerationPrompt));
+    }
+
+    /** The text of pieces, each slot as its placeholder token. */
+    public static String text(List<Piece> pieces) {
         StringBuilder sb = new StringBuilder();
-        for (Piece p : pieces(messages, addGenerationPrompt)) {
+        for (Piece p : pieces) {
             switch (p) {
                 case Markup m -> sb.append(m.text());
                 case Content c -> sb.append(c.text());
