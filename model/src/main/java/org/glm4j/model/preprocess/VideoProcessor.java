@@ -4,8 +4,10 @@ import java.util.List;
 
 /**
  * GLM-4.1V's video processor (spec §6.4): sample frames, smart_resize with the video pixel budget, bicubic resize
- * of every frame, the fused rescale-normalise {@code (u8 − 255·mean)/(255·std)} in f32, and temporal patches of
- * consecutive sampled frames in merge-window row order. Stateless and thread-safe.
+ * of every frame with torchvision's uint8 antialiased kernel (transformers' {@code Glm4vVideoProcessor} resizes
+ * frame tensors with torchvision, not Pillow; {@link TorchResize}), the fused rescale-normalise
+ * {@code (u8 − 255·mean)/(255·std)} in f32, and temporal patches of consecutive sampled frames in merge-window row
+ * order. Stateless and thread-safe.
  */
 public final class VideoProcessor {
     /** Patch rows of one video, with its sample (frame indices and timestamps). */
@@ -46,7 +48,7 @@ public final class VideoProcessor {
 
     /**
      * Samples, decodes (only the kept frames), resizes, normalises and patchifies {@code video}. Frames are resized
-     * with the Pillow-exact bicubic; transformers' video processor uses torchvision's, which can differ by one
+     * as torchvision's CPU {@code resize(uint8, BICUBIC, antialias=True)} does, which differs from Pillow's by one
      * 8-bit level at some pixels.
      */
     public Result process(Video video) {
@@ -71,7 +73,7 @@ public final class VideoProcessor {
             if (raw.width() != first.width() || raw.height() != first.height())
                 throw new IllegalArgumentException("video frame " + sample.indices()[i] + " is " + raw.width() + "x" + raw.height()
                         + ", frame " + sample.indices()[0] + " is " + first.width() + "x" + first.height());
-            RgbImage f = PillowResize.bicubic(raw, hw[1], hw[0]);
+            RgbImage f = TorchResize.bicubic(raw, hw[1], hw[0]);
             int px = f.width() * f.height();
             float[] chw = new float[3 * px];
             for (int j = 0; j < px; j++)
