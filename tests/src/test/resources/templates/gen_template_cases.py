@@ -137,6 +137,8 @@ F = [
     ("for/unpack_items", "{% for k, v in d.items() %}{{ k }}={{ v }};{% endfor %}{% for k in d %}{{ k }}{% endfor %}", {"d": {"b": 1, "a": [1, 2]}}),
     ("for/nested_loop_cycle", "{% for a in [1,2] %}{% for b in 'xy' %}{{ loop.depth }}{{ loop.cycle('o','e') }}{{ a }}{{ b }} {% endfor %}{% endfor %}", {}),
     ("scope/loop_does_not_leak", "{% set x = 1 %}{% for i in [1,2] %}{{ x }}{% set x = x + 10 %}{{ x }}{% endfor %}{{ x }}", {}),
+    ("scope/namespace_none", "{% set ns = namespace(v=none) %}{{ ns.v is none }} {{ ns.v }} {{ ns['v'] is none }} {{ ns.missing is defined }}"
+     "{% for x in [none, 1] %}{{ loop.previtem is defined }}{{ loop.nextitem }}{{ loop['index'] }}{% endfor %}", {}),
     ("scope/if_leaks", "{% if true %}{% set y = 5 %}{% endif %}{{ y }}", {}),
     ("scope/namespace", "{% set ns = namespace(n=0, s='') %}{% for i in range(4) %}{% set ns.n = ns.n + i %}{% set ns.s = ns.s ~ i %}{% endfor %}{{ ns.n }} {{ ns.s }}", {}),
     ("scope/set_tuple_block", "{% set a, b = 1, 'two' %}{{ a }}{{ b }}{% set blk %}  inner {{ a }}\n{% endset %}[{{ blk }}]{% set t %}x{% endset %}{{ t | upper }}", {}),

@@ -477,8 +477,8 @@ final class Builtins {
             "clear", "copy");
 
     /**
-     * Python attribute lookup first, as the sandbox's {@code getattr} does: a method when the object has one, else
-     * null (the caller falls back to item lookup).
+     * Python attribute lookup first, as the sandbox's {@code getattr} does: a method when a string, dict or list has
+     * one, else null (the caller falls back to item lookup). Namespaces and loops are looked up by the caller.
      */
     static Object method(Object owner, String name) {
         if (owner instanceof Str s) {
@@ -504,8 +504,6 @@ final class Builtins {
                 throw new Fail("list." + name + " is not available in the immutable sandbox chat templates run in");
             return null;
         }
-        if (owner instanceof Loop l) return loopAttribute(l, name);
-        if (owner instanceof Namespace n) return n.attrs.containsKey(name) ? n.attrs.get(name) : Undefined.attribute(owner, Str.markup(name));
         return null;
     }
 
@@ -521,7 +519,7 @@ final class Builtins {
         };
     }
 
-    private static Object loopAttribute(Loop l, String name) {
+    static Object loopAttribute(Loop l, String name) {
         int n = l.items.size();
         return switch (name) {
             case "index" -> (long) l.index0 + 1;

@@ -479,6 +479,8 @@ final class Interpreter {
     /** The sandbox's {@code getattr}: a Python attribute (method) first, then the item of that name. */
     Object getattr(Object obj, String name) {
         if (obj instanceof Undefined u) throw u.fail();
+        if (obj instanceof Namespace n) return n.attrs.containsKey(name) ? n.attrs.get(name) : Undefined.attribute(obj, Str.markup(name));
+        if (obj instanceof Loop l) return Builtins.loopAttribute(l, name);
         Object m = Builtins.method(obj, name);
         if (m != null) return m;
         if (obj instanceof Map<?, ?> map) {
@@ -509,6 +511,7 @@ final class Interpreter {
             }
         }
         if (key instanceof Str s) {
+            if (obj instanceof Namespace || obj instanceof Loop) return getattr(obj, s.text);
             Object m = Builtins.method(obj, s.text);
             if (m != null) return m;
         }
