@@ -76,7 +76,6 @@ public final class Glm4v implements AutoCloseable {
             ImageProcessorConfig image = Files.isRegularFile(ipc) ? ImageProcessorConfig.load(ipc) : ImageProcessorConfig.parse("{}", "defaults");
             VideoProcessor video = Files.isRegularFile(vpc) ? VideoProcessor.load(vpc) : VideoProcessor.defaults();
             ChatRenderer template = JinjaChatTemplate.load(dir).<ChatRenderer>map(t -> t).orElse(ChatTemplate.BUILT_IN);
-            options.log().accept("chat template: " + template.describe());
             return new Glm4v(dir, backend, model, tokenizer, new Session.Preprocessors(
                     new ImageProcessor(image, options.upscaleSmallImages()), video, template));
         } catch (IOException | RuntimeException e) {

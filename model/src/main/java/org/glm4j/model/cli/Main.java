@@ -50,7 +50,8 @@ public final class Main {
                 default -> throw new IllegalArgumentException("unknown command '" + cmd + "'");
             };
             System.exit(rc);
-        } catch (IllegalArgumentException | IllegalStateException | BackendUnavailableException | IOException e) {
+        } catch (IllegalArgumentException | IllegalStateException | BackendUnavailableException | IOException
+                 | org.glm4j.model.tokenizer.template.TemplateException e) {
             System.err.println("glm4j " + cmd + ": " + e.getMessage());
             System.exit(e instanceof IOException || e instanceof BackendUnavailableException ? 1 : 2);
         }
@@ -92,7 +93,7 @@ public final class Main {
         System.err.print("loading " + dir.getFileName() + " ... ");
         try (Glm4v glm = Glm4v.load(dir, options); Session session = glm.newSession()) {
             double loadS = (System.nanoTime() - t0) / 1e9;
-            System.err.printf("done in %.2f s on %s%n", loadS, glm.backend().name());
+            System.err.printf("done in %.2f s on %s, %s%n", loadS, glm.backend().name(), glm.chatTemplate().describe());
             GenerationConfig gen = glm.generationDefaults(a.integer("max-new-tokens", 1024));
             if (a.get("temperature", null) != null || a.get("top-k", null) != null || a.get("top-p", null) != null
                     || a.get("repetition-penalty", null) != null || a.get("seed", null) != null)

@@ -547,8 +547,9 @@ final class Parser {
         Tok n = expect(Kind.NAME, null);
         String name = dotted(n.text());
         if (!Builtins.FILTERS.contains(name))
-            throw err(n, (Builtins.KNOWN_UNSUPPORTED_FILTERS.contains(name) ? "the '" + name + "' filter is not supported"
-                    : "unknown filter '" + name + "'") + " by this chat-template interpreter (supported: " + Builtins.FILTERS_LIST + ")");
+            throw err(n, (Builtins.KNOWN_UNSUPPORTED_FILTERS.contains(name)
+                    ? "the '" + name + "' filter is not supported by this chat-template interpreter" : "unknown filter '" + name + "'")
+                    + " (supported: " + Builtins.FILTERS_LIST + ")");
         Args args = cur().isOp("(") ? callArgs() : Args.NONE;
         return new Filter(value, name, args, n.pos());
     }
