@@ -82,6 +82,13 @@ class OpsValidationTest {
         }
         @Override public void sample(Tensor ids, Tensor logits, SamplingSpec spec) { reached("sample"); }
         @Override public void convert(Tensor out, Tensor x) { reached("convert"); }
+        @Override public void addRmsNorm(Tensor out, Tensor sum, Tensor x, Tensor residual, Tensor weight, float eps) {
+            reached("addRmsNorm");
+        }
+        @Override public void attentionAt(Tensor out, Tensor q, Tensor k, Tensor v, AttentionSpec spec, Tensor position) {
+            reached("attentionAt");
+        }
+        @Override public void copyRowsAt(Tensor dst, Tensor src, Tensor at) { reached("copyRowsAt"); }
         @Override public void synchronize() {}
         @Override public void close() {}
     }
