@@ -506,8 +506,8 @@ public final class Ops {
         rows(op, "src", src);
         if (dst.dim(1) != src.dim(1) || src.dim(0) > dst.dim(0))
             fail(op, "src " + src + " must be at most " + dst.dim(0) + " rows of dst's width " + dst.dim(1));
-        noOverlap(op, dst, "src", src);
         index(op, "at", at);
+        if (dst.overlaps(src)) fail(op, "dst " + dst + " overlaps src " + src);
         if (at.device().isHost()) {
             long a = at.getLong(0);
             if (a < 0 || a + src.dim(0) > dst.dim(0))

@@ -154,6 +154,11 @@ public final class CudaBackend implements Backend {
     /** Whether cuDNN SDPA can serve causal prefill here (a cuDNN ≥ 9.21 loaded). */
     public boolean sdpaCausal() { return sdpa.causal(); }
 
+    /** Why cuDNN SDPA cannot serve this attention here (library, dtypes, head_dim, alignment, mask), or null when it can. */
+    public String sdpaIneligible(Tensor out, Tensor q, Tensor k, Tensor v, AttentionSpec spec) {
+        return CudnnSdpa.ineligible(sdpa, out, q, k, v, spec);
+    }
+
     /** Sets the attention path of the calling thread's ops and returns the previous one. */
     public AttentionPath attentionPath(AttentionPath path) {
         CudaStream s = stream();
