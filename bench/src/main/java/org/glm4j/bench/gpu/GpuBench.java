@@ -475,6 +475,7 @@ public final class GpuBench {
         md.append("- when: ").append(report.get("when")).append('\n');
         md.append("- java: ").append(report.get("java")).append('\n');
         md.append("- cuda: ").append(unavailable == null ? "available, " + report.get("device") : unavailable).append('\n');
+        if (report.get("cudnn_sdpa") != null) md.append("- cuDNN SDPA: ").append(report.get("cudnn_sdpa")).append('\n');
         md.append("- exit status: ").append(report.get("exit_status")).append("\n\n## Tests\n\n");
         if (suites.isEmpty()) md.append("No test suite was run.\n");
         else {

@@ -31,8 +31,9 @@ import org.glm4j.core.tensor.Shape;
 import org.glm4j.core.tensor.Tensor;
 
 /**
- * NVIDIA GPUs through the CUDA driver API: cuBLASLt GEMMs (f32 compute, bias epilogue), our kernels
- * ({@code native/cuda}, the {@code glmk.h} ABI) for every other op.
+ * NVIDIA GPUs through the CUDA driver API: cuBLASLt GEMMs (f32 compute, bias epilogue), cuDNN's fused SDPA for the
+ * attention it serves better (optional, see below), our kernels ({@code native/cuda}, the {@code glmk.h} ABI) for
+ * every other op.
  *
  * <p><b>Streams and threads.</b> Each calling thread gets its own stream (and status word, cuBLASLt handle, plans
  * and temporaries), so ops from one thread run in issue order and threads do not serialise on each other; a
@@ -706,8 +707,16 @@ public final class CudaBackend implements Backend {
             use = decide(s, cudnn, () -> kernelAttention(s, out, q, k, v, spec, 0, seg), out, shape(q, k, spec) + " (" + bucket + ")");
             st.decisions.put(bucket, use);
         }
-        if (use) cudnn.run();
-        return use;
+        if (!use) return false;
+        try {
+            cudnn.run();
+        } catch (CudnnException e) {
+            if (path == AttentionPath.SDPA) throw e;                 // pinned: the caller asked for this path
+            st.decisions.put(bucket, false);
+            noteOnce("cuDNN SDPA failed to run attention " + shape(q, k, spec) + ", our kernel serves its bucket from now on: " + e.getMessage());
+            return false;
+        }
+        return true;
     }
 
     /** The thread's cuDNN state, made on first use; null (said once) when cuDNN cannot make a handle here. */
