@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the prepared GPU check into one folder to copy onto a GPU machine (which may have no JDK and no Maven):
 #   runtime/       a jlinked Java runtime with the modules jdeps finds in what is packed (plus the Vector API)
-#   lib/           the project's jars the check runs: native (the kernel fatbin), bindings, core, bench; none of the
-#                  CPU-only native jars (oneDNN, OpenCL, FFmpeg, JavaCPP), no JMH, no model (the check needs neither)
+#   lib/           the project's jars the check runs: native (the kernel fatbin), bindings, core, model (the decode step
+#                  and session benchmarks load a synthetic checkpoint), bench; none of the CPU-only native jars (oneDNN,
+#                  OpenCL, FFmpeg, JavaCPP), no JMH
 #   test-classes/  the compiled test packages the check runs (abi, ops, cuda, support); no golden data
 #   include/       glmk.h, for the kernel ABI test
 #   junit/         the JUnit Platform console launcher
@@ -45,7 +46,7 @@ done
 rm -rf "$dir"
 mkdir -p "$dir/lib" "$dir/junit" "$dir/include" "$dir/test-classes"
 cp bench/target/glm4j-bench-*.jar "$dir/lib/"
-for m in native bindings core; do cp bench/target/lib/glm4j-$m-*.jar "$dir/lib/"; done
+for m in native bindings core model; do cp bench/target/lib/glm4j-$m-*.jar "$dir/lib/"; done
 test_packages="abi cuda ops support"
 (cd tests/target/test-classes && tar -cf - $(printf 'org/glm4j/tests/%s ' $test_packages)) | (cd "$dir/test-classes" && tar -xf -)
 cp native/include/glmk.h "$dir/include/"
@@ -58,7 +59,8 @@ cp_jars=$(ls "$dir"/lib/*.jar | tr '\n' ':')
 mods=$(jdeps --multi-release 25 --ignore-missing-deps --print-module-deps -q \
     --class-path "$cp_jars$dir/junit/junit-platform-console-standalone.jar" \
     "$dir"/lib/*.jar "$dir/junit/junit-platform-console-standalone.jar" $(printf "$dir/test-classes/org/glm4j/tests/%s " $test_packages))
-mods=$(printf '%s\n' ${mods//,/ } java.base jdk.incubator.vector jdk.unsupported | sort -u | paste -sd, -)
+# java.desktop (15 MiB) is left out: only the model's ImageDecoder (image files) needs it, and the check decodes none.
+mods=$(printf '%s\n' ${mods//,/ } java.base jdk.incubator.vector jdk.unsupported | grep -vx java.desktop | sort -u | paste -sd, -)
 echo "gpu-pack: jlink modules: $mods"
 jlink --add-modules "$mods" --output "$dir/runtime" --strip-debug --no-header-files --no-man-pages --compress zip-9 2>&1 \
     | grep -v 'Using incubator modules' || true

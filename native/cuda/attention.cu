@@ -17,6 +17,8 @@
 // requirement; k, v of the suffix dtype, q and out of any floating dtype. Shared memory (dynamic, f32):
 // queries [16][D], keys [32][D+1] (padded: lanes reading 32 different keys hit 32 banks), values [32][D].
 // Partials [q_len][q_heads][splits][D+2]. head_dim ≤ 256 (8 dims per lane).
+// Device position (decode steps replayed from a CUDA graph): the query offset and the key count are read from
+// *position when the kernel runs; the split count stays the launch's, the keys per split follow the keys in use.
 // Accumulation: f32 scores, softmax statistics and accumulators; exp2f.
 #include "common.cuh"
 
@@ -38,10 +40,11 @@ __device__ __forceinline__ uint32_t dynamic_smem_bytes() {
 }
 
 /** Keys [lo, hi) that query row i may see: causal bound, its segment, and the key count. */
-__device__ __forceinline__ void key_range(const glmk_attention_args& a, int i, int& lo, int& hi) {
+__device__ __forceinline__ void key_range(const glmk_attention_args& a, int k_len, int query_offset, int i, int& lo,
+                                          int& hi) {
     lo = 0;
-    hi = a.k_len;
-    if (a.causal) hi = min(hi, a.query_offset + i + 1);
+    hi = k_len;
+    if (a.causal) hi = min(hi, query_offset + i + 1);
     if (a.segments != nullptr) {
         int s0 = 0, s1 = a.segment_count;          // find s with seg[s] ≤ i < seg[s+1]
         while (s1 - s0 > 1) {
@@ -57,7 +60,23 @@ __device__ __forceinline__ void key_range(const glmk_attention_args& a, int i, i
 __device__ __forceinline__ bool valid_shape(const glmk_attention_args& a) {
     return a.head_dim >= 1 && a.head_dim <= GLMK_ATTN_MAX_HEAD_DIM && a.kv_heads >= 1 && a.q_heads >= a.kv_heads
             && a.q_heads % a.kv_heads == 0 && a.q_len >= 1 && a.k_len >= 1 && a.splits >= 1
-            && (a.segments == nullptr || a.segment_count >= 1) && (a.splits == 1 || a.partial != nullptr);
+            && (a.segments == nullptr || a.segment_count >= 1) && (a.splits == 1 || a.partial != nullptr)
+            && (a.position == nullptr || (a.causal && a.segments == nullptr));
+}
+
+/**
+ * The key count and query offset this launch works with: the struct's, or with a device position, *position + q_len
+ * keys and *position. False (nothing may be written) when the position is outside [0, k_len − q_len].
+ */
+__device__ __forceinline__ bool effective_range(const glmk_attention_args& a, int& k_len, int& query_offset) {
+    k_len = a.k_len;
+    query_offset = a.query_offset;
+    if (a.position == nullptr) return true;
+    const int p = *a.position;
+    if (p < 0 || p > a.k_len - a.q_len) return false;
+    query_offset = p;
+    k_len = p + a.q_len;
+    return true;
 }
 
 template <typename T>
@@ -78,6 +97,15 @@ __device__ void run(const glmk_attention_args& a) {
         fail(a.status, GLMK_ERR_LAUNCH);
         return;
     }
+    int k_len, query_offset;
+    if (!effective_range(a, k_len, query_offset)) {
+        fail(a.status, GLMK_ERR_INDEX);
+        return;
+    }
+    // With a device position the plan was made for the whole cache: each split takes an equal share of the keys
+    // actually in use, in whole tiles (the grid, fixed at capture, keeps its split count).
+    const int keys_per_split = a.position == nullptr ? a.keys_per_split
+            : max(TILE, ((k_len + a.splits - 1) / a.splits + TILE - 1) / TILE * TILE);
     extern __shared__ float smem[];
     float* qs = smem;                       // [SLOTS][D]
     float* ks = qs + SLOTS * D;             // [TILE][D + 1]
@@ -95,7 +123,7 @@ __device__ void run(const glmk_attention_args& a) {
     if (nh <= 0 || nr <= 0) return;         // a grid larger than the configuration asks for
     const int slots = nr * nh;
     const int split = blockIdx.y;
-    const int c0 = split * a.keys_per_split, c1 = min(a.k_len, c0 + a.keys_per_split);
+    const int c0 = split * keys_per_split, c1 = min(k_len, c0 + keys_per_split);
 
     const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
     if (tid == 0) {
@@ -105,7 +133,7 @@ __device__ void run(const glmk_attention_args& a) {
     __syncthreads();
     if (tid < slots) {
         int lo, hi;
-        key_range(a, r0 + tid / nh, lo, hi);
+        key_range(a, k_len, query_offset, r0 + tid / nh, lo, hi);
         lo = max(lo, c0);
         hi = min(hi, c1);
         slot_lo[tid] = lo;
@@ -222,6 +250,8 @@ __device__ void combine(const glmk_attention_args& a, int out_code) {
         fail(a.status, GLMK_ERR_SHAPE);
         return;
     }
+    if (a.position != nullptr && (*a.position < 0 || *a.position > a.k_len - a.q_len))
+        return;                                               // the split kernel reported it and wrote no partials
     const int D = a.head_dim, i = blockIdx.x, h = blockIdx.y;
     const float* part = a.partial + (static_cast<int64_t>(i) * a.q_heads + h) * a.splits * (D + 2);
     float mx = -INFINITY;

@@ -128,7 +128,7 @@ __device__ void run(const glmk_attention_args& a) {
         return;
     }
     if (a.head_dim != D || a.kv_heads < 1 || a.q_heads % a.kv_heads != 0 || a.q_len < 1 || a.k_len < 1
-            || a.splits != 1 || (a.segments != nullptr && a.segment_count < 1)) {
+            || a.splits != 1 || (a.segments != nullptr && a.segment_count < 1) || a.position != nullptr) {
         fail(a.status, GLMK_ERR_SHAPE);
         return;
     }

@@ -41,7 +41,7 @@ extern "C" {
 #endif
 
 /** Bumped whenever a struct, a kernel name or a launch rule changes. */
-#define GLMK_ABI_VERSION 2
+#define GLMK_ABI_VERSION 3
 
 /* Dtype codes: the ordinals of org.glm4j.core.tensor.DType. */
 #define GLMK_F32  0
@@ -274,6 +274,24 @@ typedef struct glmk_embedding_args {
 } glmk_embedding_args;
 GLMK_ASSERT_SIZE(glmk_embedding_args, 72);
 
+/* =================================================================================================== rows.cu */
+
+/**
+ * glmk_copy_rows_at_{f32,bf16,f16} (suffix: dst and src). dst[*at + r, :] = src[r, :] for r < rows, where at is a
+ * device int32 read when the kernel runs (a launch captured in a CUDA graph writes wherever *at says at replay:
+ * the KV-cache append of a decode step). *at < 0 or *at + rows > dst_rows writes nothing and reports
+ * GLMK_ERR_INDEX. dst must not overlap src. Launch: glmk_elementwise_launch(rows, cols).
+ */
+typedef struct glmk_copy_rows_at_args {
+    int32_t* status;
+    void* dst;       int64_t dst_stride;
+    const void* src; int64_t src_stride;
+    const int32_t* at;
+    int32_t rows, cols, dst_rows;
+    int32_t reserved;
+} glmk_copy_rows_at_args;
+GLMK_ASSERT_SIZE(glmk_copy_rows_at_args, 64);
+
 /* =============================================================================================== resample.cu */
 
 /**
@@ -408,8 +426,15 @@ GLMK_INLINE uint64_t glmk_sample_workspace_bytes(int32_t rows, int32_t vocab) {
  *
  * glmk_attention_prefill_{bf16,f16} (suffix: q, k and v) — flash-style tensor-core kernel (mma.sync m16n8k16,
  * f32 accumulation, online softmax): head_dim == 128 exactly; q, k, v rows 16-byte aligned (pointers and
- * strides multiples of 8 elements); out of any floating dtype; splits must be 1. Uses
+ * strides multiples of 8 elements); out of any floating dtype; splits must be 1; position must be NULL. Uses
  * GLMK_ATTN_PREFILL_SHARED_BYTES of dynamic shared memory (> 48 KiB: set the attribute once).
+ *
+ * position (general kernel and combine only): NULL, or a device int32 read when the kernel runs that replaces
+ * query_offset (causal must be 1, segments NULL). The keys the queries can see end at *position + q_len ≤ k_len,
+ * so k and v may be a whole KV cache of k_len rows of which only the first *position + q_len are read: a launch
+ * captured in a CUDA graph stays valid while the cache fills. The plan (splits) is made for k_len; each split then
+ * takes an equal share of the *position + q_len keys, rounded up to whole tiles. *position < 0 or
+ * *position + q_len > k_len writes nothing and reports GLMK_ERR_INDEX.
  */
 typedef struct glmk_attention_args {
     int32_t* status;
@@ -426,8 +451,9 @@ typedef struct glmk_attention_args {
     int32_t rows_per_block, heads_per_block; /* set by glmk_attention_configure */
     int32_t keys_per_split, splits;          /* keys_per_split a multiple of 32 */
     int32_t reserved;
+    const int32_t* position;                 /* NULL, or the device query offset (see above) */
 } glmk_attention_args;
-GLMK_ASSERT_SIZE(glmk_attention_args, 184);
+GLMK_ASSERT_SIZE(glmk_attention_args, 192);
 
 #define GLMK_ATTN_MAX_HEAD_DIM       256
 #define GLMK_ATTN_SLOTS              16

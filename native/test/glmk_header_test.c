@@ -146,6 +146,18 @@ CHECK_OFFSET(glmk_embedding_args, table_rows, 64);
 CHECK_OFFSET(glmk_embedding_args, reserved, 68);
 CHECK_SIZE(glmk_embedding_args, 72);
 
+CHECK_OFFSET(glmk_copy_rows_at_args, status, 0);
+CHECK_OFFSET(glmk_copy_rows_at_args, dst, 8);
+CHECK_OFFSET(glmk_copy_rows_at_args, dst_stride, 16);
+CHECK_OFFSET(glmk_copy_rows_at_args, src, 24);
+CHECK_OFFSET(glmk_copy_rows_at_args, src_stride, 32);
+CHECK_OFFSET(glmk_copy_rows_at_args, at, 40);
+CHECK_OFFSET(glmk_copy_rows_at_args, rows, 48);
+CHECK_OFFSET(glmk_copy_rows_at_args, cols, 52);
+CHECK_OFFSET(glmk_copy_rows_at_args, dst_rows, 56);
+CHECK_OFFSET(glmk_copy_rows_at_args, reserved, 60);
+CHECK_SIZE(glmk_copy_rows_at_args, 64);
+
 CHECK_OFFSET(glmk_resample_args, status, 0);
 CHECK_OFFSET(glmk_resample_args, out, 8);
 CHECK_OFFSET(glmk_resample_args, out_stride, 16);
@@ -239,7 +251,8 @@ CHECK_OFFSET(glmk_attention_args, heads_per_block, 168);
 CHECK_OFFSET(glmk_attention_args, keys_per_split, 172);
 CHECK_OFFSET(glmk_attention_args, splits, 176);
 CHECK_OFFSET(glmk_attention_args, reserved, 180);
-CHECK_SIZE(glmk_attention_args, 184);
+CHECK_OFFSET(glmk_attention_args, position, 184);
+CHECK_SIZE(glmk_attention_args, 192);
 
 /* The launch helpers as a host would call them for a 9B decode step (32 query heads, 2 kv heads, 4096 keys). */
 uint32_t glmk_header_test_decode_blocks(void);

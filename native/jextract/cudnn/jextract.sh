@@ -6,9 +6,10 @@
 #   OUT_DIR:     a scratch source folder; diff it against bindings/src/main/java
 #
 # The committed class keeps jextract's shapes (a holder class per function with DESC and HANDLE, a static method
-# per function, constants as static methods) with two deliberate differences: symbols resolve through the
-# package's *Library holder (found by CudaSearch, loaded lazily) instead of a fixed library name, and FUNCTIONS
-# lists every symbol for the up-front check.
+# per function, constants as static methods) with three deliberate differences: symbols resolve through the
+# package's *Library holder (found by CudaSearch, loaded lazily) instead of a fixed library name, FUNCTIONS
+# lists every symbol for the up-front check, and SINCE_VERSION names the constants newer than cuDNN 9.0 with the
+# CUDNN_VERSION that introduced them (jextract sees only the header it is given; add those entries by hand).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 INC=${1:?usage: jextract.sh INCLUDE_DIR OUT_DIR}

@@ -121,12 +121,40 @@ public final class Glm4vModel implements AutoCloseable {
         return trace.record("logits", text.logits(ops, last));
     }
 
-    /** One decode step: the logits {@code [1, vocab]} after feeding {@code id} at the next cache position. */
+    /**
+     * One decode step: the logits {@code [1, vocab]} after feeding {@code id} at the next cache position (and the
+     * cache advanced by one). Its inputs are staged into step temporaries here; a generation loop that replays a
+     * captured step uses {@link #decodeStep} with fixed {@link DecodeInputs} instead.
+     */
     public Tensor decode(Ops ops, int id, RopeIndex rope, KvCache cache) {
+        cache.reserve(1);
+        int row = cache.length();
+        Tensor[] tables = text.mrope().tables(ops, rope.continuation(row, 1), 0, 1, dtype);
+        Tensor logits = step(ops, HostData.ints(ops, new int[] { id }), HostData.ints(ops, new int[] { row }), tables[0], tables[1], cache);
+        cache.advance(1);
+        return logits;
+    }
+
+    /** Fixed decode-step inputs on this model's backend, in the caller's arena. */
+    public DecodeInputs newDecodeInputs(java.lang.foreign.Arena owner) {
+        return new DecodeInputs(backend, text.mrope(), dtype, owner);
+    }
+
+    /**
+     * One decode step from fixed inputs: embeds {@code in.tokenId()}, runs the decoder at cache row
+     * {@code in.position()} with the rotary rows {@code in.cos(), in.sin()}, and returns the logits {@code [1, vocab]}
+     * from the ops' scratch. Device work only, from device data only: no host reads or writes, no synchronisation, and
+     * the cache's length untouched (the caller reserves and advances it), so a backend's
+     * {@link org.glm4j.core.backend.StepGraphs} can capture it once and replay it for every token.
+     */
+    public Tensor decodeStep(Ops ops, DecodeInputs in, KvCache cache) {
+        return step(ops, in.tokenId(), in.position(), in.cos(), in.sin(), cache);
+    }
+
+    private Tensor step(Ops ops, Tensor id, Tensor position, Tensor cos, Tensor sin, KvCache cache) {
         Tensor x = ops.temp(dtype, Shape.of(1, config.text().hiddenSize()));
-        ops.embedding(x, text.embedTokens(), HostData.ints(ops, new int[] { id }));
-        int[][] pos = rope.continuation(cache.length(), 1);
-        return text.logits(ops, text.forward(ops, x, pos, 0, cache, Trace.OFF));
+        ops.embedding(x, text.embedTokens(), id);
+        return text.logits(ops, text.decodeStep(ops, x, cos, sin, cache, position));
     }
 
     /** Overwrites the k-th image-token row of {@code x} with the k-th feature row (HF {@code masked_scatter}). */

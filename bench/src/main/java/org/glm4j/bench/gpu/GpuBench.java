@@ -17,25 +17,39 @@ import org.glm4j.core.backend.AttentionSpec;
 import org.glm4j.core.backend.Backend;
 import org.glm4j.core.backend.BackendUnavailableException;
 import org.glm4j.core.backend.Backends;
-import org.glm4j.core.backend.Binary;
 import org.glm4j.core.backend.Ops;
-import org.glm4j.core.backend.RopeSpec;
+import org.glm4j.core.backend.Scratch;
+import org.glm4j.core.backend.StepGraph;
 import org.glm4j.core.backend.cuda.CudaBackend;
-import org.glm4j.core.backend.cuda.CudaGraph;
 import org.glm4j.core.tensor.DType;
 import org.glm4j.core.tensor.Shape;
 import org.glm4j.core.tensor.Tensor;
+import org.glm4j.model.DecodeInputs;
+import org.glm4j.model.Glm4vModel;
+import org.glm4j.model.generate.GenerationConfig;
+import org.glm4j.model.generate.Request;
+import org.glm4j.model.generate.Result;
+import org.glm4j.model.generate.Session;
+import org.glm4j.model.preprocess.ImageProcessor;
+import org.glm4j.model.preprocess.ImageProcessorConfig;
+import org.glm4j.model.preprocess.VideoProcessor;
+import org.glm4j.model.synth.SyntheticCheckpoint;
+import org.glm4j.model.text.KvCache;
+import org.glm4j.model.tokenizer.Tokenizer;
 
 /**
  * The GPU benchmarks of the prepared GPU check ({@code bench/gpu-check.sh}), and its report.
  *
  * <p>Two limits are measured first, in the same run: a device-to-device copy (bandwidth, read + written bytes) and a
- * large cuBLASLt bf16 GEMM (compute). Then, at GLM-4.1V-9B text-decoder shapes with bf16 operands: decode GEMVs
- * against the copy bandwidth (target 0.85), prefill GEMMs against the large GEMM (target 0.7), our prefill attention
- * kernel, and one decode step of {@value #DEFAULT_LAYERS} layers replayed from a CUDA graph against the same ops
- * launched one by one (target 1.3×). Times come from CUDA events around blocks of calls; each figure is the median
- * of {@value #REPEATS} blocks. Operands are random; the streamed ones (decode weights) rotate through copies that
- * span {@value #ROTATE_MIB} MiB, so the device's L2 cache does not hold them.
+ * large cuBLASLt bf16 GEMM (compute). Then, at GLM-4.1V-9B shapes with bf16 operands: decode GEMVs against the copy
+ * bandwidth (target 0.85), prefill GEMMs against the large GEMM (target 0.7), prefill attention on our kernel and on
+ * cuDNN's fused SDPA on the same shapes (each path pinned with {@link CudaBackend#attentionPath}; target: ours at
+ * least 0.7 of cuDNN's throughput), and the model's own decode step ({@link Glm4vModel#decodeStep}, the step a
+ * {@link Session} runs) on a synthetic checkpoint of {@value #DEFAULT_LAYERS} text layers at 9B shapes, launched op
+ * by op against replayed from its CUDA graph (target 1.3×), plus whole {@link Session#generate} decode rates with
+ * graphs off and on; a replay whose logits, or a session whose greedy tokens, differ from op by op is an error. Times come from CUDA events around blocks of calls; each figure is the median of
+ * {@value #REPEATS} blocks. Operands are random; the streamed ones (decode weights) rotate through copies that span
+ * {@value #ROTATE_MIB} MiB, so the device's L2 cache does not hold them.
  *
  * <p>It also folds the JUnit reports of the check's test runs into the report ({@code --junit LABEL=DIR}) and writes
  * {@code gpu-report.md} and {@code gpu-report.json} into {@code --out DIR}, whether or not the cuda backend opens.
@@ -44,14 +58,19 @@ import org.glm4j.core.tensor.Tensor;
  * (the report then says why).
  */
 public final class GpuBench {
-    static final int DEFAULT_LAYERS = 8;
+    /** Text layers of the synthetic checkpoint the decode-step and session cases load (writing it costs ~10 s a layer). */
+    static final int DEFAULT_LAYERS = 2;
+    /** Its vocabulary (the real one is 151552; the lm_head GEMV is the only part it changes). */
+    static final int SYNTH_VOCAB = 16384;
+    /** Tokens generated per session run. */
+    static final int SESSION_TOKENS = 48;
     static final int REPEATS = 7;
     static final int ROTATE_MIB = 1024;
     /** Target block length for one timed block of calls. */
     static final double BLOCK_MS = 25;
 
-    // GLM-4.1V-9B text decoder (glm4v-model.md): hidden 4096, MLP 13696, 32 q / 2 kv heads of 128, rotary 64 interleaved.
-    static final int HIDDEN = 4096, MLP = 13696, HEADS = 32, KV_HEADS = 2, HEAD_DIM = 128, ROTARY = 64;
+    // GLM-4.1V-9B text decoder (glm4v-model.md): hidden 4096, MLP 13696, 32 q / 2 kv heads of 128.
+    static final int HIDDEN = 4096, MLP = 13696, HEADS = 32, KV_HEADS = 2, HEAD_DIM = 128;
     static final int QKV = HIDDEN + 2 * KV_HEADS * HEAD_DIM;
 
     private final CudaBackend cuda;
@@ -104,7 +123,8 @@ public final class GpuBench {
     }
 
     private static void usage(String why) {
-        System.err.println("gpu-bench: " + why + "\nusage: GpuBench --out DIR [--layers N] [--junit LABEL=DIR]...");
+        System.err.println("gpu-bench: " + why + "\nusage: GpuBench --out DIR [--layers N] [--junit LABEL=DIR]...\n"
+                + "  --layers N   text layers of the synthetic checkpoint for the decode-step and session cases (default " + DEFAULT_LAYERS + ")");
         System.exit(64);
     }
 
@@ -126,6 +146,7 @@ public final class GpuBench {
             }
             if (opened instanceof CudaBackend c) {
                 report.put("device", c.description());
+                report.put("cudnn_sdpa", c.sdpaStatus());
                 System.out.println("gpu-bench: " + c);
                 bench = new GpuBench(c, arena);
                 bench.measureAll(layers);
@@ -167,7 +188,7 @@ public final class GpuBench {
             step("gemm down M=" + m, () -> gemm("gemm-prefill down", m, HIDDEN, MLP));
         }
         step("attention prefill", this::attentionPrefill);
-        step("decode step", () -> decodeStep(layers));
+        step("decode step and session", () -> decodeAndSession(layers));
     }
 
     private void step(String what, Runnable r) {
@@ -244,87 +265,184 @@ public final class GpuBench {
         result(name, "M=" + m + " K=" + k + " N=" + n + " bf16", ms, 2.0 * m * n * k / (ms * 1e9), "TFLOP/s", "gemm_tflops", 0.7, null);
     }
 
+    /** One prefill attention shape: queries = keys, {@code segments} null for one. */
+    private record AttentionShape(String name, int tokens, int heads, int kvHeads, boolean causal, int[] segments) {
+        AttentionSpec spec() {
+            return causal ? AttentionSpec.causal(HEAD_DIM, heads / kvHeads, 0) : AttentionSpec.full(HEAD_DIM, heads / kvHeads, segments);
+        }
+
+        /** Multiply-adds of both products, over the keys each query sees. */
+        double flops() {
+            if (causal) return 4.0 * heads * HEAD_DIM * ((double) tokens * (tokens + 1) / 2);
+            if (segments == null) return 4.0 * heads * HEAD_DIM * (double) tokens * tokens;
+            double f = 0;
+            for (int i = 0; i + 1 < segments.length; i++) f += 4.0 * heads * HEAD_DIM * Math.pow(segments[i + 1] - segments[i], 2);
+            return f;
+        }
+    }
+
+    /**
+     * Prefill attention, bf16, head_dim 128, on our kernel and on cuDNN SDPA (each pinned on this thread), and our
+     * throughput as a fraction of cuDNN's (target 0.7). A shape cuDNN cannot take here is reported with the reason.
+     */
     private void attentionPrefill() {
-        int len = 2048;
-        Tensor q = random(DType.BF16, len, HEADS, HEAD_DIM), k = random(DType.BF16, len, KV_HEADS, HEAD_DIM);
-        Tensor v = random(DType.BF16, len, KV_HEADS, HEAD_DIM), o = cuda.allocate(DType.BF16, Shape.of(len, HEADS, HEAD_DIM), arena);
-        AttentionSpec spec = AttentionSpec.causal(HEAD_DIM, HEADS / KV_HEADS, 0);
-        double ms = perCallMs(() -> ops.attention(o, q, k, v, spec));
-        double flops = 4.0 * HEADS * HEAD_DIM * ((double) len * (len + 1) / 2);
-        result("attention-prefill", len + " tokens, causal, 32 q / 2 kv heads, head_dim 128, bf16 (glmk_attention_prefill)", ms,
-                flops / (ms * 1e9), "TFLOP/s", "gemm_tflops", null,
-                "the issue's target is 0.7 of cuDNN SDPA on the same shapes; the backend has no cuDNN SDPA yet, so only our kernel is measured");
-    }
-
-    /** One text-decoder layer's device state for a decode step at position {@code pos} of a {@code cache}-token KV cache. */
-    private final class Layer {
-        final Tensor inNorm = random(DType.BF16, HIDDEN), postAttnNorm = random(DType.BF16, HIDDEN);
-        final Tensor postSelfNorm = random(DType.BF16, HIDDEN), postMlpNorm = random(DType.BF16, HIDDEN);
-        final Tensor wQkv = random(DType.BF16, QKV, HIDDEN), bQkv = random(DType.BF16, QKV), wO = random(DType.BF16, HIDDEN, HIDDEN);
-        final Tensor wGateUp = random(DType.BF16, 2 * MLP, HIDDEN), wDown = random(DType.BF16, HIDDEN, MLP);
-        final Tensor kCache, vCache;
-        final Tensor h = tmp(1, HIDDEN), qkv = tmp(1, QKV), attn = tmp(1, HEADS, HEAD_DIM), o = tmp(1, HIDDEN), mid = tmp(1, HIDDEN);
-        final Tensor gateUp = tmp(1, 2 * MLP), act = tmp(1, MLP), down = tmp(1, HIDDEN);
-
-        Layer(int cache) {
-            kCache = random(DType.BF16, cache, KV_HEADS, HEAD_DIM);
-            vCache = random(DType.BF16, cache, KV_HEADS, HEAD_DIM);
-        }
-
-        private Tensor tmp(int... dims) { return cuda.allocate(DType.BF16, Shape.of(dims), arena); }
-
-        /** x → out through the layer (Glm4 sandwich norms), appending this token's k and v at {@code pos}. */
-        void forward(Tensor x, Tensor out, Tensor cos, Tensor sin, int pos) {
-            ops.rmsNorm(h, x, inNorm, 1e-5f);
-            ops.matmul(qkv, h, wQkv, bQkv);
-            Tensor q = qkv.columns(0, HIDDEN).unflatten(1, HEADS, HEAD_DIM);
-            Tensor k = qkv.columns(HIDDEN, KV_HEADS * HEAD_DIM).unflatten(1, KV_HEADS, HEAD_DIM);
-            Tensor v = qkv.columns(HIDDEN + KV_HEADS * HEAD_DIM, KV_HEADS * HEAD_DIM).unflatten(1, KV_HEADS, HEAD_DIM);
-            ops.rope(q, cos, sin, RopeSpec.interleaved(ROTARY));
-            ops.rope(k, cos, sin, RopeSpec.interleaved(ROTARY));
-            ops.copy(kCache.rows(pos, 1), k);
-            ops.copy(vCache.rows(pos, 1), v);
-            ops.attention(attn, q, kCache.rows(0, pos + 1), vCache.rows(0, pos + 1), AttentionSpec.causal(HEAD_DIM, HEADS / KV_HEADS, pos));
-            ops.matmul(o, attn.view(1, HIDDEN), wO, null);
-            ops.rmsNorm(h, o, postSelfNorm, 1e-5f);
-            ops.binary(mid, x, h, Binary.ADD);
-            ops.rmsNorm(h, mid, postAttnNorm, 1e-5f);
-            ops.matmul(gateUp, h, wGateUp, null);
-            ops.swiglu(act, gateUp);
-            ops.matmul(down, act, wDown, null);
-            ops.rmsNorm(h, down, postMlpNorm, 1e-5f);
-            ops.binary(out, mid, h, Binary.ADD);
+        int vision = 12;                                    // the vision tower: 12 heads of 128, full attention per image
+        List<AttentionShape> shapes = List.of(
+                new AttentionShape("text prefill", 2048, HEADS, KV_HEADS, true, null),
+                new AttentionShape("vision, one image", 4096, vision, vision, false, null),
+                new AttentionShape("vision, 4 video frames", 4096, vision, vision, false, new int[] { 0, 1024, 2048, 3072, 4096 }));
+        for (AttentionShape a : shapes) {
+            Tensor q = random(DType.BF16, a.tokens(), a.heads(), HEAD_DIM), k = random(DType.BF16, a.tokens(), a.kvHeads(), HEAD_DIM);
+            Tensor v = random(DType.BF16, a.tokens(), a.kvHeads(), HEAD_DIM);
+            Tensor o = cuda.allocate(DType.BF16, Shape.of(a.tokens(), a.heads(), HEAD_DIM), arena);
+            AttentionSpec spec = a.spec();
+            String shape = a.name() + ": " + a.tokens() + " tokens, " + (a.causal() ? "causal" : a.segments() == null ? "full"
+                    : (a.segments().length - 1) + " segments") + ", " + a.heads() + " q / " + a.kvHeads() + " kv heads, head_dim 128, bf16";
+            CudaBackend.AttentionPath before = cuda.attentionPath(CudaBackend.AttentionPath.KERNEL);
+            try {
+                double kernelMs = perCallMs(() -> ops.attention(o, q, k, v, spec));
+                result("attention-prefill-kernel " + a.name(), shape + " (our kernel)", kernelMs, a.flops() / (kernelMs * 1e9), "TFLOP/s",
+                        "gemm_tflops", null, null);
+                String why = cuda.sdpaIneligible(o, q, k, v, spec);
+                if (why != null) {
+                    Map<String, Object> r = row("attention-kernel-vs-cudnn " + a.name(), shape, kernelMs, Double.NaN, "x");
+                    r.put("fraction", null);
+                    r.put("of", null);
+                    r.put("target", 0.7);
+                    r.put("pass", null);
+                    r.put("note", "cuDNN SDPA not measured: " + why);
+                    results.add(r);
+                    continue;
+                }
+                cuda.attentionPath(CudaBackend.AttentionPath.SDPA);
+                double cudnnMs = perCallMs(() -> ops.attention(o, q, k, v, spec));
+                result("attention-prefill-cudnn " + a.name(), shape + " (cuDNN SDPA)", cudnnMs, a.flops() / (cudnnMs * 1e9), "TFLOP/s",
+                        "gemm_tflops", null, null);
+                ratio("attention-kernel-vs-cudnn " + a.name(), shape + ": our kernel's throughput / cuDNN SDPA's", kernelMs, cudnnMs / kernelMs,
+                        "attention-prefill-cudnn " + a.name(), 0.7);
+            } finally {
+                cuda.attentionPath(before);
+            }
         }
     }
 
-    private void decodeStep(int layers) {
-        int cache = 4096, pos = cache - 1;
-        List<Layer> stack = new ArrayList<>();
-        for (int l = 0; l < layers; l++) stack.add(new Layer(cache));
-        Tensor[] residual = new Tensor[layers + 1];
-        residual[0] = random(DType.BF16, 1, HIDDEN);
-        for (int l = 1; l <= layers; l++) residual[l] = cuda.allocate(DType.BF16, Shape.of(1, HIDDEN), arena);
-        Tensor cos = random(DType.F32, 1, ROTARY / 2), sin = random(DType.F32, 1, ROTARY / 2);
-        Runnable step = () -> {
-            for (int l = 0; l < layers; l++) stack.get(l).forward(residual[l], residual[l + 1], cos, sin, pos);
-        };
-        double eager = perCallMs(step);                        // also the warm-up the capture needs
-        double graphMs;
-        try (CudaGraph graph = cuda.capture(step)) {
-            graphMs = perCallMs(graph::launch);
+    /**
+     * The model's decode step on a synthetic checkpoint ({@code layers} text layers at 9B shapes, bf16), with the KV
+     * cache filled to 4000 tokens: {@link Glm4vModel#decodeStep} launched op by op against the same step replayed from
+     * its CUDA graph (CUDA events, target 1.3×); then {@link Session#generate} of {@value #SESSION_TOKENS} greedy
+     * tokens with graphs off and on (the whole decode loop: inputs, step, sampling, reading the id).
+     */
+    private void decodeAndSession(int layers) {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("glm4j-gpu-bench-");
+            long t0 = System.nanoTime();
+            SyntheticCheckpoint.write(dir, layers, 1, SYNTH_VOCAB, DType.BF16, 7, p -> { });
+            System.out.printf(Locale.ROOT, "gpu-bench: synthetic checkpoint, %d text layers, written in %.1f s%n", layers, (System.nanoTime() - t0) / 1e9);
+            try (Glm4vModel model = Glm4vModel.load(dir, cuda)) {
+                decodeStep(model, layers);
+                session(model, dir, layers);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } finally {
+            if (dir != null) deleteQuietly(dir);
         }
-        double bytes = 0;
-        for (Layer l : stack)
-            bytes += 2.0 * (l.wQkv.numel() + l.wO.numel() + l.wGateUp.numel() + l.wDown.numel() + 2L * KV_HEADS * HEAD_DIM * cache);
-        String shape = layers + " layers at 9B shapes, KV cache " + cache + ", bf16";
-        result("decode-step-eager", shape + ", ops launched one by one", eager, bytes / (eager * 1e6), "GB/s", "copy_gbps", null, null);
-        result("decode-step-graph", shape + ", replayed from a CUDA graph", graphMs, bytes / (graphMs * 1e6), "GB/s", "copy_gbps", null, null);
-        Map<String, Object> speedup = row("decode-step-graph-speedup", shape + ": eager time / graph time", graphMs, eager / graphMs, "x");
-        speedup.put("fraction", null);
-        speedup.put("of", "decode-step-eager");
-        speedup.put("target", 1.3);
-        speedup.put("pass", eager / graphMs >= 1.3);
-        results.add(speedup);
+    }
+
+    private void decodeStep(Glm4vModel model, int layers) {
+        int capacity = 4096, row = 4000;
+        try (Arena a = Arena.ofShared()) {
+            KvCache cache = model.newCache(capacity, a);
+            Scratch scratch = new Scratch(cuda, model.scratchBytes(1, null, false), a);
+            Ops stepOps = new Ops(cuda, scratch);
+            DecodeInputs in = model.newDecodeInputs(a);
+            in.write(stepOps, 5, row, new int[][] { { row }, { row }, { row } });
+            Tensor[] logits = new Tensor[1];
+            double eager = perCallMs(() -> {
+                scratch.reset();
+                logits[0] = model.decodeStep(stepOps, in, cache);
+            });                                                  // also the warm-up the capture needs
+            float[] expected = download(logits[0]);
+            scratch.reset();
+            double graphMs;
+            try (StepGraph graph = cuda.stepGraphs().orElseThrow().capture(() -> logits[0] = model.decodeStep(stepOps, in, cache))) {
+                graph.replay();
+                float[] replayed = download(logits[0]);
+                double worst = 0;                               // the same kernels on the same data: equal, up to a reordered reduction
+                for (int i = 0; i < expected.length; i++)
+                    worst = Math.max(worst, Math.abs(replayed[i] - expected[i]) / (0.05 + 0.02 * Math.abs(expected[i])));
+                if (!(worst <= 1))
+                    errors.add("decode step: the replayed graph's logits differ from the op-by-op step's (worst element at "
+                            + String.format(Locale.ROOT, "%.1f", worst) + "x the bf16 tolerance)");
+                graphMs = perCallMs(graph::replay);
+            }
+            double bytes = 2.0 * layers * ((double) QKV * HIDDEN + (double) HIDDEN * HIDDEN + 2.0 * MLP * HIDDEN + (double) HIDDEN * MLP
+                    + 2.0 * KV_HEADS * HEAD_DIM * (row + 1)) + 2.0 * SYNTH_VOCAB * HIDDEN;
+            String shape = "Glm4vModel.decodeStep, " + layers + " text layers at 9B shapes + lm_head (vocab " + SYNTH_VOCAB + "), KV "
+                    + (row + 1) + " of " + capacity + ", bf16";
+            result("decode-step-eager", shape + ", ops launched one by one", eager, bytes / (eager * 1e6), "GB/s", "copy_gbps", null, null);
+            result("decode-step-graph", shape + ", replayed from a CUDA graph", graphMs, bytes / (graphMs * 1e6), "GB/s", "copy_gbps", null, null);
+            ratio("decode-step-graph-speedup", shape + ": eager time / graph time", graphMs, eager / graphMs, "decode-step-eager", 1.3);
+        }
+    }
+
+    private void session(Glm4vModel model, Path dir, int layers) throws IOException {
+        Tokenizer tokenizer = Tokenizer.load(dir.resolve("tokenizer.json"));
+        Session.Preprocessors pre = new Session.Preprocessors(new ImageProcessor(ImageProcessorConfig.parse("{}", "defaults"), false),
+                VideoProcessor.defaults());
+        Request request = Request.of("Describe the weather in three short sentences.", List.of());
+        GenerationConfig gen = GenerationConfig.greedy(SESSION_TOKENS, List.of());
+        double[] msPerToken = new double[2];
+        int[][] tokens = new int[2][];
+        try (Session s = new Session(model, tokenizer, pre)) {
+            for (int graphs = 0; graphs < 2; graphs++) {
+                s.useStepGraphs(graphs == 1);
+                s.generate(request, gen, (id, delta, segments) -> { });            // warm-up (and, with graphs, the capture)
+                double[] runs = new double[3];
+                for (int r = 0; r < runs.length; r++) {
+                    Result res = s.generate(request, gen, (id, delta, segments) -> { });
+                    runs[r] = res.stats().decodeMs() / Math.max(1, res.generatedIds().length - 1);
+                    tokens[graphs] = res.generatedIds();
+                }
+                Arrays.sort(runs);
+                msPerToken[graphs] = runs[1];
+            }
+        }
+        if (!Arrays.equals(tokens[0], tokens[1]))
+            errors.add("session: greedy tokens with the decode graph differ from op by op: " + Arrays.toString(tokens[1]) + " vs "
+                    + Arrays.toString(tokens[0]));
+        String shape = "Session.generate, " + SESSION_TOKENS + " greedy tokens after a short prompt, " + layers + " text layers at 9B shapes";
+        result("session-decode-eager", shape + ", step op by op", msPerToken[0], 1000 / msPerToken[0], "tokens/s", null, null, null);
+        result("session-decode-graph", shape + ", step replayed", msPerToken[1], 1000 / msPerToken[1], "tokens/s", null, null, null);
+        ratio("session-decode-graph-speedup", shape + ": eager ms per token / graph ms per token", msPerToken[1], msPerToken[0] / msPerToken[1],
+                "session-decode-eager", null);
+    }
+
+    private float[] download(Tensor t) {
+        try (Arena a = Arena.ofConfined()) {
+            Tensor host = Tensor.allocate(t.dtype(), t.shape(), a);
+            cuda.copy(host, t);
+            return host.toFloatArray();
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("gpu-bench: could not delete " + dir + ": " + e);
+        }
+    }
+
+    /** A row whose achieved value is a ratio of two other rows' figures. */
+    private void ratio(String name, String shape, double ms, double value, String of, Double target) {
+        Map<String, Object> r = row(name, shape, ms, value, "x");
+        r.put("fraction", null);
+        r.put("of", of);
+        r.put("target", target);
+        r.put("pass", target == null ? null : value >= target);
+        results.add(r);
     }
 
     private Map<String, Object> row(String name, String shape, double ms, double achieved, String unit) {
@@ -357,6 +475,7 @@ public final class GpuBench {
         md.append("- when: ").append(report.get("when")).append('\n');
         md.append("- java: ").append(report.get("java")).append('\n');
         md.append("- cuda: ").append(unavailable == null ? "available, " + report.get("device") : unavailable).append('\n');
+        if (report.get("cudnn_sdpa") != null) md.append("- cuDNN SDPA: ").append(report.get("cudnn_sdpa")).append('\n');
         md.append("- exit status: ").append(report.get("exit_status")).append("\n\n## Tests\n\n");
         if (suites.isEmpty()) md.append("No test suite was run.\n");
         else {
@@ -377,8 +496,10 @@ public final class GpuBench {
             md.append("| case | shape | median ms | achieved | fraction | target |\n|---|---|---|---|---|---|\n");
             for (Map<String, Object> r : results) {
                 Object f = r.get("fraction"), t = r.get("target"), p = r.get("pass");
-                md.append(String.format(Locale.ROOT, "| %s | %s | %.4f | %.2f %s | %s | %s |%n", r.get("case"), r.get("shape"),
-                        (Double) r.get("median_ms"), (Double) r.get("achieved"), r.get("unit"),
+                Double achieved = (Double) r.get("achieved");
+                String got = achieved == null || achieved.isNaN() ? "—" : String.format(Locale.ROOT, "%.2f %s", achieved, r.get("unit"));
+                md.append(String.format(Locale.ROOT, "| %s | %s | %.4f | %s | %s | %s |%n", r.get("case"), r.get("shape"),
+                        (Double) r.get("median_ms"), got,
                         f == null ? "—" : String.format(Locale.ROOT, "%.3f of %s", (Double) f, r.get("of")),
                         t == null ? "—" : "≥ " + t + (p == null ? "" : Boolean.TRUE.equals(p) ? " PASS" : " MISS")));
             }

@@ -7,13 +7,15 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.util.List;
+import java.util.Map;
 import org.glm4j.bindings.Downcalls;
 
 /**
  * The cuDNN 9 backend API ({@code cudnn_graph.h}) in jextract's form, limited to what glm4j calls: handle and
  * stream, descriptor create / set / get / finalize / destroy, execute, version and error strings, with the
- * descriptor types, attribute names and types, data types and heuristic modes it needs. Nothing loads until
- * {@link CudnnLibrary#load()}.
+ * descriptor types, attribute names and types, data types and heuristic modes it needs, including the fused SDPA
+ * forward operation of cuDNN 9.13+ and its causal-mask subgraph (9.20+ / 9.21+, see {@link #SINCE_VERSION}). Nothing
+ * loads until {@link CudnnLibrary#load()}.
  */
 @SuppressWarnings({"unused", "restricted"})
 public final class cudnn_graph_h {
@@ -27,6 +29,29 @@ public final class cudnn_graph_h {
     public static final ValueLayout.OfFloat C_FLOAT = ValueLayout.JAVA_FLOAT;
     public static final AddressLayout C_POINTER = ValueLayout.ADDRESS
             .withTargetLayout(MemoryLayout.sequenceLayout(Long.MAX_VALUE, ValueLayout.JAVA_BYTE));
+
+    /**
+     * The constants newer than cuDNN 9.0 with the {@code CUDNN_VERSION} that introduced them (cuDNN 9.13 the fused
+     * SDPA operation, 9.20 the diagonal band mask, 9.21 the SDPA score-modifier subgraph). Their values come from
+     * those headers; a program must not use them with an older library (check {@link #cudnnGetVersion()}), and the
+     * ABI test checks them only against headers at least that new.
+     */
+    public static final Map<String, Integer> SINCE_VERSION = Map.ofEntries(
+            Map.entry("CUDNN_BACKEND_OPERATION_SDPA_FWD_DESCRIPTOR", 91300),
+            Map.entry("CUDNN_ATTR_OPERATION_SDPA_FWD_QDESC", 91300),
+            Map.entry("CUDNN_ATTR_OPERATION_SDPA_FWD_KDESC", 91300),
+            Map.entry("CUDNN_ATTR_OPERATION_SDPA_FWD_VDESC", 91300),
+            Map.entry("CUDNN_ATTR_OPERATION_SDPA_FWD_ODESC", 91300),
+            Map.entry("CUDNN_ATTR_OPERATION_SDPA_FWD_STATSDESC", 91300),
+            Map.entry("CUDNN_ATTR_OPERATION_SDPA_FWD_SCALEDESC", 91300),
+            Map.entry("CUDNN_BACKEND_OPERATION_DIAGONAL_BAND_MASK_DESCRIPTOR", 92000),
+            Map.entry("CUDNN_ATTR_OPERATION_DIAGONAL_BAND_MASK_XDESC", 92000),
+            Map.entry("CUDNN_ATTR_OPERATION_DIAGONAL_BAND_MASK_BDESC", 92000),
+            Map.entry("CUDNN_ATTR_OPERATION_DIAGONAL_BAND_MASK_YDESC", 92000),
+            Map.entry("CUDNN_ATTR_OPERATION_DIAGONAL_BAND_MASK_COMPARISON_MODE", 92000),
+            Map.entry("CUDNN_ATTR_OPERATION_SDPA_FWD_SUBGRAPH", 92100),
+            Map.entry("CUDNN_ATTR_OPERATION_SDPA_FWD_SUBGRAPH_INPUT_UID", 92100),
+            Map.entry("CUDNN_ATTR_OPERATION_SDPA_FWD_SUBGRAPH_OUTPUT_UID", 92100));
 
     /** Every function these bindings call, for the up-front symbol check. */
     public static final List<String> FUNCTIONS = List.of(
@@ -326,4 +351,21 @@ public final class cudnn_graph_h {
     public static int CUDNN_ATTR_OPERATION_MATMUL_BDESC() { return 1521; }
     public static int CUDNN_ATTR_OPERATION_MATMUL_CDESC() { return 1522; }
     public static int CUDNN_ATTR_OPERATION_MATMUL_DESC() { return 1523; }
+    public static int CUDNN_ATTR_TENSOR_IS_BY_VALUE() { return 908; }
+    public static int CUDNN_POINTWISE_CMP_GE() { return 303; }
+    public static int CUDNN_BACKEND_OPERATION_SDPA_FWD_DESCRIPTOR() { return 41; }
+    public static int CUDNN_ATTR_OPERATION_SDPA_FWD_QDESC() { return 2800; }
+    public static int CUDNN_ATTR_OPERATION_SDPA_FWD_KDESC() { return 2801; }
+    public static int CUDNN_ATTR_OPERATION_SDPA_FWD_VDESC() { return 2802; }
+    public static int CUDNN_ATTR_OPERATION_SDPA_FWD_ODESC() { return 2803; }
+    public static int CUDNN_ATTR_OPERATION_SDPA_FWD_STATSDESC() { return 2804; }
+    public static int CUDNN_ATTR_OPERATION_SDPA_FWD_SCALEDESC() { return 2805; }
+    public static int CUDNN_BACKEND_OPERATION_DIAGONAL_BAND_MASK_DESCRIPTOR() { return 44; }
+    public static int CUDNN_ATTR_OPERATION_DIAGONAL_BAND_MASK_XDESC() { return 3000; }
+    public static int CUDNN_ATTR_OPERATION_DIAGONAL_BAND_MASK_BDESC() { return 3005; }
+    public static int CUDNN_ATTR_OPERATION_DIAGONAL_BAND_MASK_YDESC() { return 3006; }
+    public static int CUDNN_ATTR_OPERATION_DIAGONAL_BAND_MASK_COMPARISON_MODE() { return 3007; }
+    public static int CUDNN_ATTR_OPERATION_SDPA_FWD_SUBGRAPH() { return 2811; }
+    public static int CUDNN_ATTR_OPERATION_SDPA_FWD_SUBGRAPH_INPUT_UID() { return 2812; }
+    public static int CUDNN_ATTR_OPERATION_SDPA_FWD_SUBGRAPH_OUTPUT_UID() { return 2813; }
 }

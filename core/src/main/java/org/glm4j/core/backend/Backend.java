@@ -1,6 +1,7 @@
 package org.glm4j.core.backend;
 
 import java.lang.foreign.Arena;
+import java.util.Optional;
 import org.glm4j.core.tensor.DType;
 import org.glm4j.core.tensor.Device;
 import org.glm4j.core.tensor.Shape;
@@ -47,6 +48,13 @@ public interface Backend extends AutoCloseable {
      */
     void rmsNorm(Tensor out, Tensor x, Tensor weight, float eps);
 
+    /**
+     * The residual add and the norm after it in one pass, per row: {@code sum = round_sum(x + residual)} (rounded to
+     * sum's dtype and stored), then {@code out = rmsNorm(sum)} exactly as {@link #rmsNorm} computes it. sum, out, x
+     * and residual have one shape; sum may be x or residual itself and out may be any of them (exact aliasing only).
+     */
+    void addRmsNorm(Tensor out, Tensor sum, Tensor x, Tensor residual, Tensor weight, float eps);
+
     /** Per row: {@code out = w ⊙ (x − mean) / √(var + eps) + b}, biased variance, f32 statistics. */
     void layerNorm(Tensor out, Tensor x, Tensor weight, Tensor bias, float eps);
 
@@ -55,6 +63,14 @@ public interface Backend extends AutoCloseable {
 
     /** Scaled dot-product attention, see {@link AttentionSpec}; f32 scores and softmax. */
     void attention(Tensor out, Tensor q, Tensor k, Tensor v, AttentionSpec spec);
+
+    /**
+     * Causal attention whose query offset is device data: {@link #attention} with {@code spec} (causal, no segments)
+     * and query offset {@code position[0]}, an I32 {@code [1]} tensor on this backend's device read when the op runs.
+     * k and v may hold more rows than are in use (a whole KV cache): only the first {@code position[0] + Lq} are
+     * read. A step captured by {@link StepGraphs} stays valid as the cache fills.
+     */
+    void attentionAt(Tensor out, Tensor q, Tensor k, Tensor v, AttentionSpec spec, Tensor position);
 
     /** Kernel-equals-stride convolution over patch rows, see {@link ConvSpec}. */
     void conv(Tensor out, Tensor x, Tensor w, Tensor bias, ConvSpec spec);
@@ -85,8 +101,22 @@ public interface Backend extends AutoCloseable {
     /** One token id per logits row: {@code logits [R, V]}, {@code ids} I32 {@code [R]}; see {@link SamplingSpec}. */
     void sample(Tensor ids, Tensor logits, SamplingSpec spec);
 
+    /**
+     * {@code dst[at[0] + r, :] = src[r, :]} for every row r of src: {@code at} is an I32 {@code [1]} tensor on this
+     * backend's device, read when the op runs (the KV-cache append of a decode step whose position is device data).
+     * dst and src have one dtype and width and do not overlap; an index that puts a row outside dst writes nothing
+     * and fails (device backends report it at the next {@link #synchronize()}).
+     */
+    void copyRowsAt(Tensor dst, Tensor src, Tensor at);
+
     /** Dtype cast between F32, BF16 and F16 (round to nearest even), or I32/I64 to F32; same shape. */
     void convert(Tensor out, Tensor x);
+
+    /**
+     * Step capture and replay (CUDA graphs), where this backend offers it; empty for backends that run ops as they
+     * are called. Asked up front: a step that runs either way calls the same ops.
+     */
+    default Optional<StepGraphs> stepGraphs() { return Optional.empty(); }
 
     /** Waits until every op issued so far has finished (a no-op for synchronous backends). */
     void synchronize();

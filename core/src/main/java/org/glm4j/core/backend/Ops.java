@@ -1,5 +1,6 @@
 package org.glm4j.core.backend;
 
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.glm4j.core.tensor.DType;
 import org.glm4j.core.tensor.Shape;
@@ -181,6 +182,34 @@ public final class Ops {
         return out;
     }
 
+    /** {@code sum = x + residual}, then {@code out = rmsNorm(sum)}, see {@link Backend#addRmsNorm}. */
+    public void addRmsNorm(Tensor out, Tensor sum, Tensor x, Tensor residual, Tensor weight, float eps) {
+        String op = "addRmsNorm";
+        String[] names = { "out", "sum", "x", "residual" };
+        Tensor[] ts = { out, sum, x, residual };
+        for (int i = 0; i < ts.length; i++) {
+            onDevice(op, names[i], ts[i]);
+            floating(op, names[i], ts[i]);
+            rows(op, names[i], ts[i]);
+            if (i > 0) sameShape(op, names[i], ts[i], "out", out);
+            for (int j = 0; j < i; j++) exactOrApart(op, names[j], ts[j], names[i], ts[i]);
+        }
+        nonEmpty(op, "x", x);
+        vector(op, "weight", weight, x);
+        epsilon(op, eps);
+        supported(Op.BINARY, sum.dtype(), op);
+        supported(Op.RMS_NORM, out.dtype(), op);
+        run(op, () -> "out=" + out + ", sum=" + sum + ", x=" + x + ", residual=" + residual + ", weight=" + weight,
+                () -> backend.addRmsNorm(out, sum, x, residual, weight, eps));
+    }
+
+    /** {@code x += residual} in place, then the norm of the new x from the scratch: the decoder's residual add and next norm. */
+    public Tensor addRmsNorm(Tensor x, Tensor residual, Tensor weight, float eps) {
+        Tensor out = temp(x.dtype(), x.shape());
+        addRmsNorm(out, x, x, residual, weight, eps);
+        return out;
+    }
+
     /** LayerNorm over the last dimension, see {@link Backend#layerNorm}. */
     public void layerNorm(Tensor out, Tensor x, Tensor weight, Tensor bias, float eps) {
         String op = "layerNorm";
@@ -229,6 +258,47 @@ public final class Ops {
     /** Scaled dot-product attention, see {@link AttentionSpec}. */
     public void attention(Tensor out, Tensor q, Tensor k, Tensor v, AttentionSpec spec) {
         String op = "attention";
+        attentionOperands(op, out, q, k, v, spec);
+        if (spec.causal() && (long) spec.queryOffset() + q.dim(0) > k.dim(0))
+            fail(op, "causal queries at positions " + spec.queryOffset() + ".." + (spec.queryOffset() + q.dim(0) - 1)
+                    + " need at least " + (spec.queryOffset() + q.dim(0)) + " keys, k has " + k.dim(0));
+        run(op, () -> "out=" + out + ", q=" + q + ", k=" + k + ", v=" + v + ", " + spec,
+                () -> backend.attention(out, q, k, v, spec));
+    }
+
+    public Tensor attention(Tensor q, Tensor k, Tensor v, AttentionSpec spec) {
+        Tensor out = temp(q.dtype(), q.shape());
+        attention(out, q, k, v, spec);
+        return out;
+    }
+
+    /**
+     * Causal attention at a query offset held in device data ({@code position}, I32 {@code [1]}), over the first
+     * {@code position[0] + Lq} rows of k and v, see {@link Backend#attentionAt}. spec must be causal, unsegmented and
+     * at offset 0 (the offset is the tensor's). A host position is checked against k here; a device one when the op runs.
+     */
+    public void attentionAt(Tensor out, Tensor q, Tensor k, Tensor v, AttentionSpec spec, Tensor position) {
+        String op = "attentionAt";
+        attentionOperands(op, out, q, k, v, spec);
+        if (!spec.causal() || spec.segments() != null || spec.queryOffset() != 0)
+            fail(op, "spec must be causal, without segments and at queryOffset 0 (the offset is position[0]), got " + spec);
+        index(op, "position", position);
+        if (position.device().isHost()) {
+            long p = position.getLong(0);
+            if (p < 0 || p + q.dim(0) > k.dim(0))
+                fail(op, "position " + p + " puts the " + q.dim(0) + " queries outside the " + k.dim(0) + " keys of k " + k);
+        }
+        run(op, () -> "out=" + out + ", q=" + q + ", k=" + k + ", v=" + v + ", " + spec + ", position=" + position,
+                () -> backend.attentionAt(out, q, k, v, spec, position));
+    }
+
+    public Tensor attentionAt(Tensor q, Tensor k, Tensor v, AttentionSpec spec, Tensor position) {
+        Tensor out = temp(q.dtype(), q.shape());
+        attentionAt(out, q, k, v, spec, position);
+        return out;
+    }
+
+    private void attentionOperands(String op, Tensor out, Tensor q, Tensor k, Tensor v, AttentionSpec spec) {
         for (Tensor t : new Tensor[] { out, q, k, v }) {
             String n = t == out ? "out" : t == q ? "q" : t == k ? "k" : "v";
             onDevice(op, n, t);
@@ -243,9 +313,6 @@ public final class Ops {
         if (q.dim(1) != k.dim(1) * spec.groupSize())
             fail(op, "q " + q + " has " + q.dim(1) + " heads, k " + k + " has " + k.dim(1) + " kv heads; groupSize "
                     + spec.groupSize() + " needs " + (long) k.dim(1) * spec.groupSize() + " query heads");
-        if (spec.causal() && (long) spec.queryOffset() + q.dim(0) > k.dim(0))
-            fail(op, "causal queries at positions " + spec.queryOffset() + ".." + (spec.queryOffset() + q.dim(0) - 1)
-                    + " need at least " + (spec.queryOffset() + q.dim(0)) + " keys, k has " + k.dim(0));
         if (spec.segments() != null) {
             int[] s = spec.segments();
             if (q.dim(0) != k.dim(0) || s[s.length - 1] != q.dim(0))
@@ -257,14 +324,6 @@ public final class Ops {
         noOverlap(op, out, "k", k);
         noOverlap(op, out, "v", v);
         supported(Op.ATTENTION, q.dtype(), op);
-        run(op, () -> "out=" + out + ", q=" + q + ", k=" + k + ", v=" + v + ", " + spec,
-                () -> backend.attention(out, q, k, v, spec));
-    }
-
-    public Tensor attention(Tensor q, Tensor k, Tensor v, AttentionSpec spec) {
-        Tensor out = temp(q.dtype(), q.shape());
-        attention(out, q, k, v, spec);
-        return out;
     }
 
     // ================================================================ element-wise
@@ -432,6 +491,35 @@ public final class Ops {
         return ids;
     }
 
+    /**
+     * {@code dst[at[0] + r, :] = src[r, :]} with the row index held in device data, see {@link Backend#copyRowsAt}.
+     * A host index is checked here; a device one when the op runs.
+     */
+    public void copyRowsAt(Tensor dst, Tensor src, Tensor at) {
+        String op = "copyRowsAt";
+        onDevice(op, "dst", dst);
+        onDevice(op, "src", src);
+        nonEmpty(op, "src", src);
+        if (dst.rank() != 2 || src.rank() != 2) fail(op, "dst " + dst + " and src " + src + " must be matrices [rows, width]");
+        if (dst.dtype() != src.dtype()) fail(op, "dst " + dst + " and src " + src + " differ in dtype");
+        rows(op, "dst", dst);
+        rows(op, "src", src);
+        if (dst.dim(1) != src.dim(1) || src.dim(0) > dst.dim(0))
+            fail(op, "src " + src + " must be at most " + dst.dim(0) + " rows of dst's width " + dst.dim(1));
+        index(op, "at", at);
+        if (dst.overlaps(src)) fail(op, "dst " + dst + " overlaps src " + src);
+        if (at.device().isHost()) {
+            long a = at.getLong(0);
+            if (a < 0 || a + src.dim(0) > dst.dim(0))
+                fail(op, "at " + a + " puts the " + src.dim(0) + " rows of src outside the " + dst.dim(0) + " rows of dst");
+        }
+        supported(Op.COPY, src.dtype(), op);
+        run(op, () -> "dst=" + dst + ", src=" + src + ", at=" + at, () -> backend.copyRowsAt(dst, src, at));
+    }
+
+    /** The backend's step capture (CUDA graphs), or empty when its ops run as they are called. */
+    public Optional<StepGraphs> stepGraphs() { return backend.stepGraphs(); }
+
     /** Waits for the backend to finish every op issued so far. */
     public void synchronize() { backend.synchronize(); }
 
@@ -504,6 +592,18 @@ public final class Ops {
         floating(op, name, v);
         if (v.rank() != 1 || v.dim(0) != x.dim(-1)) fail(op, name + " " + v + " does not match x " + x);
         rows(op, name, v);
+    }
+
+    /** A device index operand: I32 {@code [1]} on the backend's device. */
+    private void index(String op, String name, Tensor t) {
+        onDevice(op, name, t);
+        if (t.dtype() != DType.I32 || t.rank() != 1 || t.dim(0) != 1) fail(op, name + " " + t + " must be i32[1]");
+    }
+
+    /** Two operands that are the same elements exactly, or share none. */
+    private static void exactOrApart(String op, String na, Tensor a, String nb, Tensor b) {
+        if (a.overlaps(b) && !(a.equals(b) || sameLayout(a, b)))
+            fail(op, na + " " + a + " partially overlaps " + nb + " " + b + "; use the same tensor or a separate one");
     }
 
     private static void noOverlap(String op, Tensor out, String name, Tensor in) {

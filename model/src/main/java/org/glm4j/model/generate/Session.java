@@ -3,13 +3,17 @@ package org.glm4j.model.generate;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import org.glm4j.core.backend.Ops;
 import org.glm4j.core.backend.SamplingSpec;
 import org.glm4j.core.backend.Scratch;
+import org.glm4j.core.backend.StepGraph;
+import org.glm4j.core.backend.StepGraphs;
 import org.glm4j.core.tensor.DType;
 import org.glm4j.core.tensor.Shape;
 import org.glm4j.core.tensor.Tensor;
+import org.glm4j.model.DecodeInputs;
 import org.glm4j.model.Glm4vModel;
 import org.glm4j.model.HostData;
 import org.glm4j.model.Trace;
@@ -22,6 +26,14 @@ import org.glm4j.model.tokenizer.Tokenizer;
  * One conversation's state on a shared model: its own arena, KV cache and scratch, grown on demand and reused
  * across requests. Generation runs on the calling thread; {@link #cancel()} may be called from any thread.
  * A session is not thread-safe: one request at a time. Close it to free its memory.
+ *
+ * <p><b>Decode graphs.</b> On a backend that offers {@link StepGraphs} (CUDA), the decode step
+ * ({@link Glm4vModel#decodeStep}) runs op by op once as a warm-up, is then captured once, and every later token
+ * replays the capture: before each replay the token id, its cache row and its rotary rows are written into the
+ * session's fixed {@link DecodeInputs}, and the step's ops read them (and the cache up to that row) from device
+ * memory. The capture stays valid across requests; it is dropped (and made again) only when the session's arena
+ * is reallocated for a larger cache or scratch. Sampling runs after each replay, outside the graph.
+ * {@link #useStepGraphs(boolean)} turns this off; backends without the capability always run the step op by op.
  */
 public final class Session implements AutoCloseable {
     private final Glm4vModel model;
@@ -30,6 +42,12 @@ public final class Session implements AutoCloseable {
     private Arena arena = Arena.ofShared();
     private Scratch scratch;
     private KvCache cache;
+    private DecodeInputs inputs;
+    private Tensor sampled;
+    private boolean stepGraphs = true;
+    private boolean warmedUp;
+    private StepGraph graph;
+    private Tensor graphLogits;
     private volatile boolean cancelled;
     private boolean closed;
 
@@ -46,6 +64,15 @@ public final class Session implements AutoCloseable {
         this.model = model;
         this.tokenizer = tokenizer;
         this.preprocessors = preprocessors;
+    }
+
+    /**
+     * Whether decode steps are captured and replayed as graphs where the backend can (default true). Turning it off
+     * drops the capture; the step then runs op by op (the same ops, so the same tokens).
+     */
+    public void useStepGraphs(boolean on) {
+        stepGraphs = on;
+        if (!on) dropGraph();
     }
 
     /** Asks the running generation (if any) to stop after its current token. */
@@ -96,9 +123,8 @@ public final class Session implements AutoCloseable {
             int n = ids.length + generated.size();
             SamplingSpec spec = new SamplingSpec(gen.temperature(), gen.topK(), gen.topP(), gen.repetitionPenalty(),
                     gen.repetitionPenalty() == 1f ? null : java.util.Arrays.copyOf(history, n), random.nextDouble());
-            Tensor idT = ops.temp(DType.I32, Shape.of(1));
-            ops.sample(idT, logits, spec);
-            int id = (int) HostData.toFloats(model.backend(), idT)[0];     // ids < 2^24 are exact in f32
+            ops.sample(sampled, logits, spec);
+            int id = (int) HostData.toFloats(model.backend(), sampled)[0];  // ids < 2^24 are exact in f32
             if (gen.stopIds().contains(id)) {
                 stop = Result.Stop.STOP_TOKEN;
                 break;
@@ -114,7 +140,7 @@ public final class Session implements AutoCloseable {
             }
             if (generated.size() >= gen.maxNewTokens()) break;
             scratch.reset();
-            logits = model.decode(ops, id, rope, cache);
+            logits = decode(ops, id, rope);
         }
         ops.synchronize();
         long tEnd = System.nanoTime();
@@ -139,23 +165,63 @@ public final class Session implements AutoCloseable {
     }
 
 
+    /**
+     * One decode step feeding {@code id} at the next cache row: op by op, or (graphs on and offered) the warm-up run,
+     * then one capture, then replays. Returns the logits {@code [1, vocab]}; advances the cache.
+     */
+    private Tensor decode(Ops ops, int id, RopeIndex rope) {
+        cache.reserve(1);
+        int row = cache.length();
+        inputs.write(ops, id, row, rope.continuation(row, 1));
+        Optional<StepGraphs> graphs = stepGraphs ? ops.stepGraphs() : Optional.empty();
+        Tensor logits;
+        if (graphs.isEmpty()) {
+            logits = model.decodeStep(ops, inputs, cache);
+        } else if (graph != null) {
+            graph.replay();
+            logits = graphLogits;
+        } else if (!warmedUp) {
+            logits = model.decodeStep(ops, inputs, cache);          // makes the backend's plans and temporaries
+            warmedUp = true;
+        } else {
+            Tensor[] out = new Tensor[1];
+            graph = graphs.get().capture(() -> out[0] = model.decodeStep(ops, inputs, cache));
+            graphLogits = out[0];
+            graph.replay();                                            // the capture ran nothing
+            logits = graphLogits;
+        }
+        cache.advance(1);
+        return logits;
+    }
+
+    private void dropGraph() {
+        if (graph != null) graph.close();
+        graph = null;
+        graphLogits = null;
+        warmedUp = false;
+    }
+
     /** Grows the cache and scratch (reallocating this session's arena) when a request needs more. */
     private void ensureCapacity(int tokens, long scratchBytes) {
         if (cache != null && cache.capacity() >= tokens && scratch.capacity() >= scratchBytes) return;
         int capacity = Math.max(tokens, cache == null ? 0 : cache.capacity());
         long bytes = Math.max(scratchBytes, scratch == null ? 0 : scratch.capacity());
+        dropGraph();                                                   // it refers to the memory about to go
         cache = null;
         scratch = null;
         arena.close();
         arena = Arena.ofShared();
         cache = model.newCache(capacity, arena);
         scratch = new Scratch(model.backend(), bytes, arena);
+        inputs = model.newDecodeInputs(arena);
+        sampled = model.backend().allocate(DType.I32, Shape.of(1), arena);
     }
 
-    /** Frees the cache and scratch. */
+    /** Frees the cache, scratch and decode graph. */
     @Override public void close() {
         if (closed) return;
         closed = true;
+        dropGraph();
         arena.close();
     }
 }

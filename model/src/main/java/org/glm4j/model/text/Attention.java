@@ -29,22 +29,34 @@ public final class Attention {
     }
 
     /**
-     * {@code h [L, hidden]} at cache positions {@code start..start+L}: writes this step's keys and values into
+     * {@code h [L, hidden]} at the cache rows {@code slot} names: writes this step's keys and values into
      * {@code cache} and returns the attention output {@code [L, hidden]}.
      */
-    public Tensor forward(Ops ops, Tensor h, Tensor cos, Tensor sin, KvCache.Layer cache, int start) {
+    public Tensor forward(Ops ops, Tensor h, Tensor cos, Tensor sin, KvCache.Layer cache, KvCache.Slot slot) {
         int len = h.dim(0);
         Tensor q = ops.matmul(h, qProj, qBias).unflatten(-1, heads, headDim);          // [L, heads, headDim]
-        Tensor k = cache.keys().rows(start, len);                                       // straight into the cache
-        Tensor v = cache.values().rows(start, len);
-        ops.matmul(k, h, kProj, kBias);
-        ops.matmul(v, h, vProj, vBias);
         RopeSpec rope = RopeSpec.interleaved(rotaryDim);                                // pairs (2j, 2j+1), first half
         ops.rope(q, cos, sin, rope);
-        ops.rope(k.unflatten(-1, kvHeads, headDim), cos, sin, rope);
-        Tensor keys = cache.keys().rows(0, start + len).unflatten(-1, kvHeads, headDim);
-        Tensor values = cache.values().rows(0, start + len).unflatten(-1, kvHeads, headDim);
-        Tensor o = ops.attention(q, keys, values, AttentionSpec.causal(headDim, heads / kvHeads, start));
+        Tensor o;
+        if (slot.position() == null) {
+            int start = slot.start();
+            Tensor k = cache.keys().rows(start, len);                                   // straight into the cache
+            Tensor v = cache.values().rows(start, len);
+            ops.matmul(k, h, kProj, kBias);
+            ops.matmul(v, h, vProj, vBias);
+            ops.rope(k.unflatten(-1, kvHeads, headDim), cos, sin, rope);
+            Tensor keys = cache.keys().rows(0, start + len).unflatten(-1, kvHeads, headDim);
+            Tensor values = cache.values().rows(0, start + len).unflatten(-1, kvHeads, headDim);
+            o = ops.attention(q, keys, values, AttentionSpec.causal(headDim, heads / kvHeads, start));
+        } else {
+            // A step at a device-held row: project, append at position[0], attend over the cache up to it
+            Tensor k = ops.matmul(h, kProj, kBias), v = ops.matmul(h, vProj, vBias);   // [L, kvHeads·headDim]
+            ops.rope(k.unflatten(-1, kvHeads, headDim), cos, sin, rope);
+            ops.copyRowsAt(cache.keys(), k, slot.position());
+            ops.copyRowsAt(cache.values(), v, slot.position());
+            o = ops.attentionAt(q, cache.keys().unflatten(-1, kvHeads, headDim), cache.values().unflatten(-1, kvHeads, headDim),
+                    AttentionSpec.causal(headDim, heads / kvHeads, 0), slot.position());
+        }
         return ops.matmul(o.view(Shape.of(len, heads * headDim)), oProj, null);
     }
 }

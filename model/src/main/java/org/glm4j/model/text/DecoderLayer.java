@@ -25,14 +25,13 @@ public final class DecoderLayer {
         eps = c.rmsNormEps();
     }
 
-    /** {@code x [L, hidden]} updated in place (both residual adds). */
-    public void forward(Ops ops, Tensor x, Tensor cos, Tensor sin, KvCache.Layer cache, int start) {
+    /** {@code x [L, hidden]} updated in place (both residual adds), keys and values written at {@code slot}. */
+    public void forward(Ops ops, Tensor x, Tensor cos, Tensor sin, KvCache.Layer cache, KvCache.Slot slot) {
         Tensor h = ops.rmsNorm(x, inputLayernorm, eps);
-        h = selfAttn.forward(ops, h, cos, sin, cache, start);         // M-RoPE on q, k; GQA
+        h = selfAttn.forward(ops, h, cos, sin, cache, slot);          // M-RoPE on q, k; GQA
         h = ops.rmsNorm(h, postSelfAttnLayernorm, eps);
-        ops.binary(x, x, h, Binary.ADD);                               // residual
+        h = ops.addRmsNorm(x, h, postAttentionLayernorm, eps);         // residual x += h, then the MLP's input norm
 
-        h = ops.rmsNorm(x, postAttentionLayernorm, eps);
         h = mlp.forward(ops, h);                                       // gate_up → SwiGLU → down
         h = ops.rmsNorm(h, postMlpLayernorm, eps);
         ops.binary(x, x, h, Binary.ADD);                               // residual

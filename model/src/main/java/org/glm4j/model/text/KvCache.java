@@ -16,6 +16,17 @@ public final class KvCache {
     /** One layer's cache. */
     public record Layer(Tensor keys, Tensor values) {}
 
+    /**
+     * Where a forward pass writes its keys and values: rows from {@code start} (a host index: prefill), or one step's
+     * row at {@code position[0]}, an I32 {@code [1]} tensor on the backend's device (a decode step whose replays, from
+     * a captured graph, read the position the host wrote before each one).
+     */
+    public record Slot(int start, Tensor position) {
+        public static Slot at(int start) { return new Slot(start, null); }
+
+        public static Slot atDevice(Tensor position) { return new Slot(-1, position); }
+    }
+
     private final Layer[] layers;
     private final int capacity;
     private int length;

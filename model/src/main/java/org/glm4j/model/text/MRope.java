@@ -30,6 +30,19 @@ public final class MRope {
 
     /** {@code {cos, sin}} of dtype {@code dtype}, {@code [count, rotaryDim/2]}, for tokens {@code from..from+count} of {@code positions}. */
     public Tensor[] tables(Ops ops, int[][] positions, int from, int count, DType dtype) {
-        return HostData.rotaryTables(ops, dtype, count, invFreq.length, (t, j) -> positions[axisOf[j]][from + t] * invFreq[j]);
+        return HostData.rotaryTables(ops, dtype, count, invFreq.length, (t, j) -> angle(positions, from + t, j));
     }
+
+    /** Fills host tensors {@code cos, sin [rows, rotaryDim/2]} with the rows of tokens {@code from..} (as {@link #tables}). */
+    public void fill(Tensor cos, Tensor sin, int[][] positions, int from) {
+        int rows = cos.dim(0), cols = invFreq.length;
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < cols; j++) {
+                float a = angle(positions, from + r, j);
+                cos.setFloat((long) r * cols + j, (float) Math.cos(a));
+                sin.setFloat((long) r * cols + j, (float) Math.sin(a));
+            }
+    }
+
+    private float angle(int[][] positions, int token, int j) { return positions[axisOf[j]][token] * invFreq[j]; }
 }

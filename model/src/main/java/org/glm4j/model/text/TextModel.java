@@ -40,13 +40,32 @@ public final class TextModel {
         trace.record("text.hidden.0", x);
         for (int i = 0; i < layers.size(); i++) {
             long mark = ops.scratch().mark();
-            layers.get(i).forward(ops, x, rope[0], rope[1], cache.layer(i), start);
+            layers.get(i).forward(ops, x, rope[0], rope[1], cache.layer(i), KvCache.Slot.at(start));
             ops.scratch().release(mark);
             trace.record("text.hidden.%d", i + 1, x);
         }
         cache.advance(len);
         return trace.record("text.final_norm", ops.rmsNorm(x, norm, config.rmsNormEps()));
     }
+
+    /**
+     * One decode step over {@code x [1, hidden]} (in place) at the cache row {@code position[0]} (I32 {@code [1]} on
+     * the device) with that token's rotary rows {@code cos, sin [1, rotaryDim/2]}; returns the normed hidden state.
+     * Device work only, the cache's length untouched (the caller reserves and advances it): a step a backend can
+     * capture once and replay per token.
+     */
+    public Tensor decodeStep(Ops ops, Tensor x, Tensor cos, Tensor sin, KvCache cache, Tensor position) {
+        KvCache.Slot slot = KvCache.Slot.atDevice(position);
+        for (int i = 0; i < layers.size(); i++) {
+            long mark = ops.scratch().mark();
+            layers.get(i).forward(ops, x, cos, sin, cache.layer(i), slot);
+            ops.scratch().release(mark);
+        }
+        return ops.rmsNorm(x, norm, config.rmsNormEps());
+    }
+
+    /** The M-RoPE tables of this decoder. */
+    public MRope mrope() { return mrope; }
 
     /** Logits {@code [rows, vocab]} of the normed hidden states {@code h [rows, hidden]}. */
     public Tensor logits(Ops ops, Tensor h) {

@@ -33,6 +33,9 @@ final class AbiProbe {
 
     /** Expected values by probe expression: {@code NAME}, {@code sizeof(T)}, {@code offsetof(T, f)}. */
     private final Map<String, Long> expected = new LinkedHashMap<>();
+    /** Preprocessor conditions under which an expression exists in the headers (constants newer than the oldest header). */
+    private final Map<String, String> guards = new LinkedHashMap<>();
+    private final List<String> notInHeaders = new ArrayList<>();
 
     static AbiProbe create() { return new AbiProbe(); }
 
@@ -53,6 +56,18 @@ final class AbiProbe {
         }
         return this;
     }
+
+    /**
+     * Constants the headers define only from a version on: each is checked where {@code versionMacro >= since} and
+     * otherwise listed by {@link #notInHeaders()} (the bindings must not use it with such a library).
+     */
+    AbiProbe since(Map<String, Integer> sinceVersion, String versionMacro) {
+        sinceVersion.forEach((name, v) -> guards.put(name, "defined(" + versionMacro + ") && " + versionMacro + " >= " + v));
+        return this;
+    }
+
+    /** After {@link #assertMatches}: the guarded expressions these headers are too old to define. */
+    List<String> notInHeaders() { return List.copyOf(notInHeaders); }
 
     /** A jextract-style struct class: {@code sizeof()} and every {@code field$offset()}. */
     AbiProbe struct(Class<?> struct) {
@@ -99,8 +114,12 @@ final class AbiProbe {
         StringBuilder c = new StringBuilder("#include <stdio.h>\n#include <stddef.h>\n");
         for (String h : headers) c.append("#include <").append(h).append(">\n");
         c.append("int main(void) {\n");
-        for (String e : expected.keySet())
+        for (String e : expected.keySet()) {
+            String guard = guards.get(e);
+            if (guard != null) c.append("#if ").append(guard).append('\n');
             c.append("    printf(\"%s\\t%lld\\n\", \"").append(e).append("\", (long long)(").append(e).append("));\n");
+            if (guard != null) c.append("#else\n    printf(\"%s\\tabsent\\n\", \"").append(e).append("\");\n#endif\n");
+        }
         c.append("    return 0;\n}\n");
         Path src = work.resolve("probe.c"), exe = work.resolve("probe");
         Files.writeString(src, c);
@@ -112,10 +131,14 @@ final class AbiProbe {
         Map<String, Long> actual = new LinkedHashMap<>();
         for (String line : out.split("\n")) {
             int tab = line.indexOf('\t');
-            if (tab > 0) actual.put(line.substring(0, tab), Long.parseLong(line.substring(tab + 1).trim()));
+            if (tab <= 0) continue;
+            String value = line.substring(tab + 1).trim();
+            if (value.equals("absent")) notInHeaders.add(line.substring(0, tab));
+            else actual.put(line.substring(0, tab), Long.parseLong(value));
         }
         List<String> wrong = new ArrayList<>();
         for (var e : expected.entrySet()) {
+            if (notInHeaders.contains(e.getKey())) continue;
             Long a = actual.get(e.getKey());
             if (!e.getValue().equals(a)) wrong.add(e.getKey() + ": bindings " + e.getValue() + ", headers " + a);
         }

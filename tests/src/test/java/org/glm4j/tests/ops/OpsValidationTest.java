@@ -82,6 +82,13 @@ class OpsValidationTest {
         }
         @Override public void sample(Tensor ids, Tensor logits, SamplingSpec spec) { reached("sample"); }
         @Override public void convert(Tensor out, Tensor x) { reached("convert"); }
+        @Override public void addRmsNorm(Tensor out, Tensor sum, Tensor x, Tensor residual, Tensor weight, float eps) {
+            reached("addRmsNorm");
+        }
+        @Override public void attentionAt(Tensor out, Tensor q, Tensor k, Tensor v, AttentionSpec spec, Tensor position) {
+            reached("attentionAt");
+        }
+        @Override public void copyRowsAt(Tensor dst, Tensor src, Tensor at) { reached("copyRowsAt"); }
         @Override public void synchronize() {}
         @Override public void close() {}
     }
@@ -173,6 +180,43 @@ class OpsValidationTest {
                 "layerNorm: bias f32[7] does not match x f32[3,8]"));
         l.add(host("layerNorm weight rank", o -> o.layerNorm(t(F32, 3, 8), t(F32, 3, 8), t(F32, 1, 8), t(F32, 8), 1e-5f),
                 "layerNorm: weight f32[1,8] does not match x f32[3,8]"));
+
+        // addRmsNorm: out, sum, x, residual f32[3,8]
+        l.add(host("addRmsNorm residual shape", o -> o.addRmsNorm(t(F32, 3, 8), t(F32, 3, 8), t(F32, 3, 8), t(F32, 2, 8), t(F32, 8), 1e-5f),
+                "addRmsNorm: residual f32[2,8] does not match out f32[3,8]"));
+        l.add(host("addRmsNorm sum partially overlaps x", o -> {
+            Tensor buf = t(F32, 4, 8);
+            o.addRmsNorm(t(F32, 3, 8), buf.rows(1, 3), buf.rows(0, 3), t(F32, 3, 8), t(F32, 8), 1e-5f);
+        }, "addRmsNorm: sum f32[3,8] partially overlaps x f32[3,8]; use the same tensor or a separate one"));
+        l.add(host("addRmsNorm weight length", o -> o.addRmsNorm(t(F32, 3, 8), t(F32, 3, 8), t(F32, 3, 8), t(F32, 3, 8), t(F32, 7), 1e-5f),
+                "addRmsNorm: weight f32[7] does not match x f32[3,8]"));
+
+        // copyRowsAt: dst f32[4,8], src f32[1,8], at i32[1]
+        l.add(host("copyRowsAt index outside dst", o -> {
+            Tensor at = t(I32, 1);
+            at.setLong(0, 4);
+            o.copyRowsAt(t(F32, 4, 8), t(F32, 1, 8), at);
+        }, "copyRowsAt: at 4 puts the 1 rows of src outside the 4 rows of dst"));
+        l.add(host("copyRowsAt i64 index", o -> o.copyRowsAt(t(F32, 4, 8), t(F32, 1, 8), t(DType.I64, 1)),
+                "copyRowsAt: at i64[1] must be i32[1]"));
+        l.add(host("copyRowsAt dtype mismatch", o -> o.copyRowsAt(t(F32, 4, 8), t(BF16, 1, 8), t(I32, 1)),
+                "copyRowsAt: dst f32[4,8] and src bf16[1,8] differ in dtype"));
+        l.add(host("copyRowsAt width mismatch", o -> o.copyRowsAt(t(F32, 4, 8), t(F32, 1, 7), t(I32, 1)),
+                "copyRowsAt: src f32[1,7] must be at most 4 rows of dst's width 8"));
+        l.add(new Invalid("copyRowsAt host index on a cuda backend", CUDA,
+                o -> o.copyRowsAt(cuda(F32, 4, 8), cuda(F32, 1, 8), t(I32, 1)),
+                "copyRowsAt: at i32[1] is on cpu, backend refusing-cuda runs on cuda:0"));
+
+        // attentionAt: q f32[1,4,8], k/v f32[6,2,8], position i32[1]
+        l.add(host("attentionAt full spec", o -> o.attentionAt(t(F32, 1, 4, 8), t(F32, 1, 4, 8), t(F32, 6, 2, 8), t(F32, 6, 2, 8),
+                AttentionSpec.full(8, 2, null), t(I32, 1)), "attentionAt: spec must be causal, without segments and at queryOffset 0"));
+        l.add(host("attentionAt offset in the spec", o -> o.attentionAt(t(F32, 1, 4, 8), t(F32, 1, 4, 8), t(F32, 6, 2, 8), t(F32, 6, 2, 8),
+                AttentionSpec.causal(8, 2, 3), t(I32, 1)), "attentionAt: spec must be causal, without segments and at queryOffset 0"));
+        l.add(host("attentionAt position past the keys", o -> {
+            Tensor p = t(I32, 1);
+            p.setLong(0, 6);
+            o.attentionAt(t(F32, 1, 4, 8), t(F32, 1, 4, 8), t(F32, 6, 2, 8), t(F32, 6, 2, 8), AttentionSpec.causal(8, 2, 0), p);
+        }, "attentionAt: position 6 puts the 1 queries outside the 6 keys of k f32[6,2,8]"));
 
         // rope: qk f32[4,2,16], cos/sin f32[4,4], interleaved(8)
         RopeSpec rope8 = RopeSpec.interleaved(8);

@@ -105,6 +105,20 @@ public final class TestBackends {
     }
 
     /**
+     * The candidate named {@code name} when it opens here, else a single {@code none} candidate saying why (its
+     * unavailability reason, or that it was not selected): for tests of one backend's own paths.
+     */
+    public static Candidate named(String name) {
+        for (Backend b : all())
+            if (b.name().equals(name)) return new Candidate(name, b, null);
+        Set<String> only = selected();
+        String why = only != null && !only.contains(name) ? name + " is not among -D" + ONLY_PROPERTY + "=" + only
+                : Holder.UNAVAILABLE.stream().filter(r -> r.startsWith(name)).findFirst()
+                        .orElse(name + " does not open here (registered: " + Backends.names() + ")");
+        return new Candidate("none", null, why);
+    }
+
+    /**
      * Level-2 arguments: every {@link #others() candidate} crossed with every case; when no other backend opens, the
      * single {@code none} candidate with the first case, so the skip and its reason show once per test, not per case.
      */

@@ -5,7 +5,12 @@ import static org.glm4j.bindings.cuda.cuda_h.*;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,6 +22,7 @@ import org.glm4j.core.backend.ConvSpec;
 import org.glm4j.core.backend.Op;
 import org.glm4j.core.backend.RopeSpec;
 import org.glm4j.core.backend.SamplingSpec;
+import org.glm4j.core.backend.StepGraphs;
 import org.glm4j.core.backend.Unary;
 import org.glm4j.core.backend.UnsupportedOpException;
 import org.glm4j.core.tensor.DType;
@@ -25,8 +31,9 @@ import org.glm4j.core.tensor.Shape;
 import org.glm4j.core.tensor.Tensor;
 
 /**
- * NVIDIA GPUs through the CUDA driver API: cuBLASLt GEMMs (f32 compute, bias epilogue), our kernels
- * ({@code native/cuda}, the {@code glmk.h} ABI) for every other op.
+ * NVIDIA GPUs through the CUDA driver API: cuBLASLt GEMMs (f32 compute, bias epilogue), cuDNN's fused SDPA for the
+ * attention it serves better (optional, see below), our kernels ({@code native/cuda}, the {@code glmk.h} ABI) for
+ * every other op.
  *
  * <p><b>Streams and threads.</b> Each calling thread gets its own stream (and status word, cuBLASLt handle, plans
  * and temporaries), so ops from one thread run in issue order and threads do not serialise on each other; a
@@ -43,7 +50,20 @@ import org.glm4j.core.tensor.Tensor;
  * <p><b>Precision.</b> GEMMs take A and B in the weight's dtype: an activation of another dtype is rounded to it
  * first (the bf16 policy of architecture.md); f32 weights run full-f32 GEMMs. Everything else computes in f32 and
  * rounds once. The channels-last conv (the 2×2 merge) regroups its windows
- * with {@code glmk_window_permute} before the GEMM. Not yet here: cuDNN SDPA (our attention kernels serve).
+ * with {@code glmk_window_permute} before the GEMM.
+ *
+ * <p><b>Attention.</b> Where the installed cuDNN offers the fused SDPA operation (probed at open, cuDNN ≥ 9.13;
+ * causal prefill ≥ 9.21) and the shape suits it ({@link CudnnSdpa#ineligible}), the first op of each shape bucket
+ * (dtype, heads, head_dim, mask, segment runs, lengths rounded up to a power of two) on a thread runs both paths on
+ * its real operands: cuDNN's output is compared with our kernel's (a mismatch is logged as a warning and our kernel
+ * keeps the bucket), both are timed with CUDA events (best of three), and the faster serves the bucket from then
+ * on; the choice is logged once. cuDNN plans are still per exact shape (a new prompt length in a cuDNN bucket builds
+ * one, cached). Everything else, decode ({@link #attentionAt}) and any op issued during a graph capture run our
+ * kernels. {@link #attentionPath} pins one path for the calling thread (the benchmark measures both, the parity
+ * suite checks both).
+ *
+ * <p><b>Graphs.</b> {@link #stepGraphs()} offers {@link #capture}: a decode step recorded once and replayed per token,
+ * its positions read from device memory by {@code glmk_copy_rows_at} and the attention kernel.
  */
 public final class CudaBackend implements Backend {
     /** The backend's name. */
@@ -54,7 +74,19 @@ public final class CudaBackend implements Backend {
     public static final String SYNC_PROPERTY = "glm.cuda.syncEachOp";
 
     private static final String[] KERNELS = { "rmsnorm", "layernorm", "rope", "swiglu", "unary", "binary", "bias_add",
-            "softmax", "embedding", "resample", "convert", "window_permute", "argmax", "sample", "attention", "attention_combine" };
+            "softmax", "embedding", "resample", "convert", "window_permute", "argmax", "sample", "attention", "attention_combine",
+            "copy_rows_at" };
+    private static final System.Logger LOG = System.getLogger("org.glm4j.backend.cuda");
+
+    /** Which attention implementation a thread's ops take. */
+    public enum AttentionPath {
+        /** cuDNN SDPA or our kernel per shape, by a timing and an output check at the shape's first use (the default). */
+        AUTO,
+        /** Always our kernels. */
+        KERNEL,
+        /** cuDNN SDPA wherever it can serve the shape (our kernel elsewhere, said once in the log). */
+        SDPA
+    }
 
     private final Device device;
     private final int cuDevice;
@@ -67,14 +99,18 @@ public final class CudaBackend implements Backend {
     private final ThreadLocal<CudaStream> streams = new ThreadLocal<>();
     private final Set<CudaStream> allStreams = ConcurrentHashMap.newKeySet();
     private final AtomicLong liveAllocations = new AtomicLong(1);   // 1 = the backend itself
+    private final CudnnSdpa.Probe sdpa;
+    private final Set<String> noted = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    CudaBackend(int ordinal, int cuDevice, MemorySegment context, KernelImage image, String description, int smCount) {
+    CudaBackend(int ordinal, int cuDevice, MemorySegment context, KernelImage image, String description, int smCount,
+                CudnnSdpa.Probe sdpa) {
         this.device = Device.cuda(ordinal);
         this.cuDevice = cuDevice;
         this.context = context;
         this.description = description;
         this.smCount = smCount;
+        this.sdpa = sdpa;
         try (Arena call = Arena.ofConfined()) {
             MemorySegment img = call.allocate(image.bytes().length + 1L, 16);
             img.copyFrom(MemorySegment.ofArray(image.bytes()));
@@ -109,6 +145,33 @@ public final class CudaBackend implements Backend {
 
     /** Streaming multiprocessors of the device. */
     public int smCount() { return smCount; }
+
+    /** The cuDNN SDPA path as probed at open: the library version and what it serves, or why it is off. */
+    public String sdpaStatus() { return sdpa.toString(); }
+
+    /** Whether cuDNN SDPA can serve some attention here (a cuDNN ≥ 9.13 loaded). */
+    public boolean sdpaAvailable() { return sdpa.available(); }
+
+    /** Whether cuDNN SDPA can serve causal prefill here (a cuDNN ≥ 9.21 loaded). */
+    public boolean sdpaCausal() { return sdpa.causal(); }
+
+    /** Why cuDNN SDPA cannot serve this attention here (library, dtypes, head_dim, alignment, mask), or null when it can. */
+    public String sdpaIneligible(Tensor out, Tensor q, Tensor k, Tensor v, AttentionSpec spec) {
+        return CudnnSdpa.ineligible(sdpa, out, q, k, v, spec);
+    }
+
+    /** Sets the attention path of the calling thread's ops and returns the previous one. */
+    public AttentionPath attentionPath(AttentionPath path) {
+        CudaStream s = stream();
+        AttentionPath before = s.attentionPath;
+        s.attentionPath = java.util.Objects.requireNonNull(path, "path");
+        return before;
+    }
+
+    /** Logs {@code message} once per backend. */
+    private void noteOnce(String message) {
+        if (noted.add(message)) LOG.log(System.Logger.Level.INFO, "cuda: " + message);
+    }
 
     @Override public String toString() { return NAME + " on " + device + " (" + description + ")"; }
 
@@ -433,6 +496,17 @@ public final class CudaBackend implements Backend {
         launch(s, "glmk_rmsnorm_" + sfx(out.dtype()), GlmkArgs.row(rows(x)), "rmsNorm");
     }
 
+    @Override public void addRmsNorm(Tensor out, Tensor sum, Tensor x, Tensor residual, Tensor weight, float eps) {
+        CudaStream s = stream();
+        MemorySegment a = begin(s, GlmkArgs.RMSNORM);
+        GlmkArgs.RMSNORM.ptr(a, "out", ptr(out)).i64(a, "out_stride", rs(out)).ptr(a, "x", ptr(x)).i64(a, "x_stride", rs(x))
+                .ptr(a, "residual", ptr(residual)).i64(a, "residual_stride", rs(residual)).ptr(a, "sum_out", ptr(sum))
+                .i64(a, "sum_stride", rs(sum)).ptr(a, "weight", ptr(weight)).i32(a, "x_dtype", code(x)).i32(a, "residual_dtype", code(residual))
+                .i32(a, "sum_dtype", code(sum)).i32(a, "weight_dtype", code(weight)).i32(a, "rows", rows(x)).i32(a, "cols", x.dim(-1))
+                .f32(a, "eps", eps);
+        launch(s, "glmk_rmsnorm_" + sfx(out.dtype()), GlmkArgs.row(rows(x)), "addRmsNorm");
+    }
+
     @Override public void layerNorm(Tensor out, Tensor x, Tensor weight, Tensor bias, float eps) {
         CudaStream s = stream();
         MemorySegment a = begin(s, GlmkArgs.LAYERNORM);
@@ -512,6 +586,14 @@ public final class CudaBackend implements Backend {
         launch(s, "glmk_resample_" + sfx(out.dtype()), GlmkArgs.resample(points.dim(0)), "resamplePositions");
     }
 
+    @Override public void copyRowsAt(Tensor dst, Tensor src, Tensor at) {
+        CudaStream s = stream();
+        MemorySegment a = begin(s, GlmkArgs.COPY_ROWS_AT);
+        GlmkArgs.COPY_ROWS_AT.ptr(a, "dst", ptr(dst)).i64(a, "dst_stride", rs(dst)).ptr(a, "src", ptr(src)).i64(a, "src_stride", rs(src))
+                .ptr(a, "at", ptr(at)).i32(a, "rows", rows(src)).i32(a, "cols", src.dim(-1)).i32(a, "dst_rows", rows(dst));
+        launch(s, "glmk_copy_rows_at_" + sfx(dst.dtype()), GlmkArgs.elementwise(rows(src), src.dim(-1)), "copyRowsAt");
+    }
+
     @Override public void convert(Tensor out, Tensor x) {
         CudaStream s = stream();
         if (out.hasUniformRows() && x.hasUniformRows()) {
@@ -536,14 +618,36 @@ public final class CudaBackend implements Backend {
     // ================================================================ attention
 
     @Override public void attention(Tensor out, Tensor q, Tensor k, Tensor v, AttentionSpec spec) {
+        checkAttention(q, k, v);
+        CudaStream s = stream();
+        if (viaCudnn(s, out, q, k, v, spec)) return;
+        kernelAttention(s, out, q, k, v, spec, 0, segments(s, spec));
+    }
+
+    /** Always our general kernel, which reads the query offset from {@code position} when it runs (graph-safe). */
+    @Override public void attentionAt(Tensor out, Tensor q, Tensor k, Tensor v, AttentionSpec spec, Tensor position) {
+        checkAttention(q, k, v);
+        kernelAttention(stream(), out, q, k, v, spec, ptr(position), 0);
+    }
+
+    /** The spec's segment boundaries uploaded to a temporary (0 when unsegmented). */
+    private long segments(CudaStream s, AttentionSpec spec) { return spec.segments() == null ? 0 : upload(s, spec.segments()); }
+
+    private void checkAttention(Tensor q, Tensor k, Tensor v) {
         int d = q.dim(2);
         if (d > GlmkArgs.ATTN_MAX_HEAD_DIM)
             throw new UnsupportedOpException("cuda on " + device + " has no attention for head_dim " + d + " (at most " + GlmkArgs.ATTN_MAX_HEAD_DIM + ")");
         if (k.dtype() != v.dtype())
             throw new UnsupportedOpException("cuda on " + device + " needs k and v of one dtype, got " + k.dtype() + " and " + v.dtype());
-        CudaStream s = stream();
+    }
+
+    /**
+     * Our kernels: the tensor-core prefill kernel where it applies, else the general one (split-K for decode).
+     * {@code position}: the device query offset or 0; {@code segments}: the uploaded boundaries or 0.
+     */
+    private void kernelAttention(CudaStream s, Tensor out, Tensor q, Tensor k, Tensor v, AttentionSpec spec, long position, long segments) {
+        int d = q.dim(2);
         GlmkArgs.Struct A = GlmkArgs.ATTENTION;
-        long segments = spec.segments() == null ? 0 : upload(s, spec.segments());
         MemorySegment a = begin(s, A);
         A.ptr(a, "out", ptr(out)).i64(a, "out_token_stride", out.stride(0)).i64(a, "out_head_stride", out.stride(1))
                 .ptr(a, "q", ptr(q)).i64(a, "q_token_stride", q.stride(0)).i64(a, "q_head_stride", q.stride(1))
@@ -552,8 +656,8 @@ public final class CudaBackend implements Backend {
                 .ptr(a, "segments", segments).i32(a, "out_dtype", code(out)).i32(a, "q_dtype", code(q))
                 .i32(a, "q_len", q.dim(0)).i32(a, "k_len", k.dim(0)).i32(a, "q_heads", q.dim(1)).i32(a, "kv_heads", k.dim(1))
                 .i32(a, "head_dim", d).i32(a, "causal", spec.causal() ? 1 : 0).i32(a, "query_offset", spec.queryOffset())
-                .i32(a, "segment_count", spec.segmentCount()).f32(a, "scale", spec.scale());
-        if (prefillKernel(q, k, v)) {
+                .i32(a, "segment_count", spec.segmentCount()).f32(a, "scale", spec.scale()).ptr(a, "position", position);
+        if (position == 0 && prefillKernel(q, k, v)) {
             A.i32(a, "rows_per_block", GlmkArgs.ATTN_PREFILL_ROWS).i32(a, "heads_per_block", 1)
                     .i32(a, "keys_per_split", GlmkArgs.ceilDiv(k.dim(0), GlmkArgs.ATTN_KEY_TILE) * GlmkArgs.ATTN_KEY_TILE).i32(a, "splits", 1);
             launch(s, "glmk_attention_prefill_" + sfx(q.dtype()), GlmkArgs.attentionPrefill(a), "attention (prefill kernel)");
@@ -568,6 +672,146 @@ public final class CudaBackend implements Backend {
             a = s.args.asSlice(0, A.size());                     // the struct is still in the buffer
             launch(s, "glmk_attention_combine_" + sfx(out.dtype()), GlmkArgs.attentionCombine(a), "attention combine");
         }
+    }
+
+    /**
+     * Runs the attention through cuDNN SDPA and returns true when the thread's path, the library, the shape and (AUTO)
+     * the first-use comparison allow it; returns false (nothing queued) when our kernel is to serve it.
+     */
+    private boolean viaCudnn(CudaStream s, Tensor out, Tensor q, Tensor k, Tensor v, AttentionSpec spec) {
+        AttentionPath path = s.attentionPath;
+        if (path == AttentionPath.KERNEL || s.capturing) return false;
+        String why = CudnnSdpa.ineligible(sdpa, out, q, k, v, spec);
+        if (why != null) {
+            if (path == AttentionPath.SDPA || sdpa.available()) noteOnce("attention uses our kernel where " + why);
+            return false;
+        }
+        CudnnSdpa.State st = sdpaState(s);
+        if (st == null) return false;
+        List<CudnnSdpa.Call> calls = CudnnSdpa.calls(out, q, k, v, spec);
+        CudnnSdpa.Bucket bucket = CudnnSdpa.Bucket.of(calls);
+        Boolean use = path == AttentionPath.SDPA ? Boolean.TRUE : st.decisions.get(bucket);
+        if (Boolean.FALSE.equals(use)) return false;                  // decided for this bucket: no plans built
+        List<CudnnSdpa.Plan> plans = new ArrayList<>(calls.size());
+        for (CudnnSdpa.Call c : calls) {
+            try {
+                plans.add(st.plan(c.key()));
+            } catch (CudnnException e) {
+                noteOnce("cuDNN SDPA has no plan for " + c.key() + ", our kernel serves it: " + e.getMessage());
+                return false;
+            }
+        }
+        Runnable cudnn = () -> runSdpa(s, st, calls, plans, out, q, k, v, spec);
+        if (use == null) {
+            long seg = segments(s, spec);                               // uploaded once, outside the timed runs
+            use = decide(s, cudnn, () -> kernelAttention(s, out, q, k, v, spec, 0, seg), out, shape(q, k, spec) + " (" + bucket + ")");
+            st.decisions.put(bucket, use);
+        }
+        if (!use) return false;
+        try {
+            cudnn.run();
+        } catch (CudnnException e) {
+            if (path == AttentionPath.SDPA) throw e;                 // pinned: the caller asked for this path
+            st.decisions.put(bucket, false);
+            noteOnce("cuDNN SDPA failed to run attention " + shape(q, k, spec) + ", our kernel serves its bucket from now on: " + e.getMessage());
+            return false;
+        }
+        return true;
+    }
+
+    /** The thread's cuDNN state, made on first use; null (said once) when cuDNN cannot make a handle here. */
+    private CudnnSdpa.State sdpaState(CudaStream s) {
+        if (s.sdpa == null) {
+            try {
+                s.sdpa = new CudnnSdpa.State(s);
+            } catch (CudnnException | LinkageError e) {
+                noteOnce("cuDNN SDPA off on " + Thread.currentThread().getName() + ": " + e.getMessage());
+                return null;
+            }
+        }
+        return s.sdpa;
+    }
+
+    private void runSdpa(CudaStream s, CudnnSdpa.State st, List<CudnnSdpa.Call> calls, List<CudnnSdpa.Plan> plans, Tensor out, Tensor q,
+                         Tensor k, Tensor v, AttentionSpec spec) {
+        long ws = 0;
+        for (CudnnSdpa.Plan p : plans) ws = Math.max(ws, p.workspace);
+        long workspace = ws == 0 ? 0 : s.temp(CudaStream.SLOT_CUDNN, ws);
+        for (int i = 0; i < calls.size(); i++) {
+            CudnnSdpa.Call c = calls.get(i);
+            st.execute(plans.get(i), ptr(q) + c.qOffset(), ptr(k) + c.kOffset(), ptr(v) + c.vOffset(), ptr(out) + c.oOffset(), spec.scale(),
+                    workspace);
+        }
+        if (s.pending.size() < 8) s.pending.add("attention (cuDNN SDPA)");
+        s.pendingCount++;
+        if (syncEachOp) checkStatus(s);
+    }
+
+    /** Largest |cuDNN − kernel| accepted at a shape's first use, as atol + rtol·|kernel| (bf16/f16 outputs). */
+    static final double SDPA_CHECK_ATOL = 0.03, SDPA_CHECK_RTOL = 0.03;
+
+    /**
+     * A shape's first use: both paths run on the real operands, cuDNN's output is checked against our kernel's, and
+     * both are timed (best of three, CUDA events); true when cuDNN is correct and faster. Said once in the log.
+     */
+    private boolean decide(CudaStream s, Runnable cudnn, Runnable kernel, Tensor out, String shape) {
+        try {
+            kernel.run();
+            float[] expected = download(out);
+            cudnn.run();
+            float[] actual = download(out);
+            String mismatch = mismatch(expected, actual);
+            if (mismatch != null) {
+                LOG.log(System.Logger.Level.WARNING, "cuda: cuDNN SDPA's output for attention " + shape + " differs from our kernel's ("
+                        + mismatch + "); our kernel serves this shape");
+                return false;
+            }
+            double kernelMs = best(kernel), cudnnMs = best(cudnn);
+            boolean use = cudnnMs < kernelMs;
+            LOG.log(System.Logger.Level.INFO, String.format(Locale.ROOT, "cuda: attention %s: cuDNN SDPA %.3f ms, our kernel %.3f ms: %s",
+                    shape, cudnnMs, kernelMs, use ? "cuDNN serves it" : "our kernel serves it"));
+            return use;
+        } catch (CudnnException e) {
+            noteOnce("cuDNN SDPA failed for attention " + shape + ", our kernel serves it: " + e.getMessage());
+            checkStatus(s);
+            return false;
+        }
+    }
+
+    private double best(Runnable r) {
+        double best = Double.MAX_VALUE;
+        for (int i = 0; i < 3; i++) best = Math.min(best, time(r));
+        return best;
+    }
+
+    private float[] download(Tensor t) {
+        try (Arena a = Arena.ofConfined()) {
+            Tensor host = Tensor.allocate(t.dtype(), t.shape(), a);
+            copy(host, t);
+            return host.toFloatArray();
+        }
+    }
+
+    /** Where two outputs differ beyond the first-use tolerance (or in NaN-ness), or null. */
+    static String mismatch(float[] expected, float[] actual) {
+        int worst = -1;
+        double worstExcess = 0;
+        for (int i = 0; i < expected.length; i++) {
+            double e = expected[i], a = actual[i];
+            if (Double.isNaN(e) != Double.isNaN(a)) return "element " + i + ": kernel " + e + ", cuDNN " + a;
+            double excess = Math.abs(a - e) - (SDPA_CHECK_ATOL + SDPA_CHECK_RTOL * Math.abs(e));
+            if (excess > worstExcess) {
+                worstExcess = excess;
+                worst = i;
+            }
+        }
+        return worst < 0 ? null : "element " + worst + ": kernel " + expected[worst] + ", cuDNN " + actual[worst];
+    }
+
+    private static String shape(Tensor q, Tensor k, AttentionSpec spec) {
+        return q.dtype() + " " + q.dim(0) + "x" + k.dim(0) + " tokens, " + q.dim(1) + "/" + k.dim(1) + " heads x " + q.dim(2)
+                + (spec.causal() ? ", causal" + (spec.queryOffset() == 0 ? "" : " at " + spec.queryOffset())
+                        : spec.segments() == null ? ", full" : ", " + spec.segmentCount() + " segments " + Arrays.toString(spec.segments()));
     }
 
     /** The tensor-core prefill kernel: bf16/f16 q, k, v of one dtype, head_dim 128, 16-byte aligned rows, several queries. */
@@ -606,10 +850,14 @@ public final class CudaBackend implements Backend {
 
     // ================================================================ graphs
 
+    /** CUDA graphs: {@link #capture}. */
+    @Override public Optional<StepGraphs> stepGraphs() { return Optional.of(this::capture); }
+
     /**
      * Captures what {@code step} issues on the calling thread's stream into a CUDA graph (nothing runs during
      * capture). The step must have run once before (so temporaries and plans exist) and must not upload host data
-     * or synchronise. Replay with {@link CudaGraph#launch()} on the same thread; close the graph before the backend.
+     * or synchronise. The temporaries the captured ops use pass to the graph (freed when it is closed), so later ops
+     * cannot move them. Replay with {@link CudaGraph#launch()} on the same thread; close the graph before the backend.
      */
     public CudaGraph capture(Runnable step) {
         CudaStream s = stream();
@@ -640,7 +888,7 @@ public final class CudaBackend implements Backend {
             }
             s.pending.clear();
             s.pendingCount = 0;
-            return new CudaGraph(this, graph, slot.get(C_POINTER, 0));
+            return new CudaGraph(this, graph, slot.get(C_POINTER, 0), s.detachTemps());
         } finally {
             s.capturing = false;
         }
@@ -688,4 +936,9 @@ public final class CudaBackend implements Backend {
     }
 
     void bindContext() { Cuda.logIfFailed(cuCtxSetCurrent(context), "cuCtxSetCurrent", "graph release"); }
+
+    /** Frees a closed graph's temporaries on the legacy stream (after all work on our blocking streams); never throws. */
+    void freeTemps(long[] temps) {
+        for (long t : temps) Cuda.logIfFailed(cuMemFreeAsync(t, MemorySegment.NULL), "cuMemFreeAsync", "a graph's temporaries");
+    }
 }

@@ -96,7 +96,9 @@ public final class CudaBackendProvider implements BackendProvider {
             MemorySegment ctx = mem.get(C_POINTER, 0);
             try {
                 Cuda.check(cuCtxSetCurrent(ctx), "cuCtxSetCurrent", index);
-                return new CudaBackend(index, dev, ctx, image, desc, sms);
+                CudnnSdpa.Probe sdpa = CudnnSdpa.Probe.run();         // optional: our kernels serve attention without it
+                System.getLogger("org.glm4j.backend.cuda").log(System.Logger.Level.INFO, "cuda: " + sdpa);
+                return new CudaBackend(index, dev, ctx, image, desc, sms, sdpa);
             } catch (NativeException | IllegalStateException e) {
                 Cuda.logIfFailed(cuDevicePrimaryCtxRelease_v2(dev), "cuDevicePrimaryCtxRelease_v2", index);
                 throw unavailable("cuda:" + index + " (" + desc + ") failed to start: " + e.getMessage(), e);

@@ -17,8 +17,8 @@ import org.glm4j.bindings.cublaslt.cublasLt_h;
  */
 final class CudaStream {
     static final long LT_WORKSPACE = 32L << 20;
-    /** Temporary slots: op-level temporaries, GEMM operand conversions, segment/id uploads. */
-    static final int SLOT_OP = 0, SLOT_GEMM = 1, SLOT_UPLOAD = 2, SLOTS = 3;
+    /** Temporary slots: op-level temporaries, GEMM operand conversions, segment/id uploads, cuDNN workspaces. */
+    static final int SLOT_OP = 0, SLOT_GEMM = 1, SLOT_UPLOAD = 2, SLOT_CUDNN = 3, SLOTS = 4;
 
     final MemorySegment handle;
     final long status;
@@ -35,6 +35,10 @@ final class CudaStream {
     final List<String> pending = new ArrayList<>();
     int pendingCount;
     boolean capturing;
+    /** This thread's cuDNN handle and SDPA plans, made at its first SDPA attention (null until then). */
+    CudnnSdpa.State sdpa;
+    /** Which attention path this thread's ops take (the benchmark and the parity suite pin one). */
+    CudaBackend.AttentionPath attentionPath = CudaBackend.AttentionPath.AUTO;
 
     CudaStream() {
         MemorySegment h = MemorySegment.NULL, ltH = MemorySegment.NULL;
@@ -89,8 +93,21 @@ final class CudaStream {
         return tempPtr[slot];
     }
 
+    /**
+     * Hands the current temporaries to a graph just captured (which baked their addresses into its launches and frees
+     * them when it is closed) and empties the slots, so later ops on this stream allocate their own.
+     */
+    long[] detachTemps() {
+        long[] taken = java.util.Arrays.stream(tempPtr).filter(p -> p != 0).toArray();
+        java.util.Arrays.fill(tempPtr, 0);
+        java.util.Arrays.fill(tempBytes, 0);
+        return taken;
+    }
+
     /** Releases everything; never throws (a bad status is logged). */
     void release() {
+        if (sdpa != null) sdpa.release();
+        sdpa = null;
         for (CublasLtGemm.Plan p : plans.values()) p.destroy();
         plans.clear();
         for (int i = 0; i < SLOTS; i++)

@@ -139,12 +139,14 @@ public final class GlmkArgs {
             + "l:k_token_stride, l:k_head_stride, p:v, l:v_token_stride, l:v_head_stride, p:segments, p:partial,"
             + "i:out_dtype, i:q_dtype, i:q_len, i:k_len, i:q_heads, i:kv_heads, i:head_dim, i:causal,"
             + "i:query_offset, i:segment_count, f:scale, i:rows_per_block, i:heads_per_block, i:keys_per_split,"
-            + "i:splits, i:reserved");
+            + "i:splits, i:reserved, p:position");
+    public static final Struct COPY_ROWS_AT = new Struct("glmk_copy_rows_at_args",
+            "p:status, p:dst, l:dst_stride, p:src, l:src_stride, p:at, i:rows, i:cols, i:dst_rows, i:reserved");
 
     /** Every struct, for the ABI test. */
     public static List<Struct> all() {
         return List.of(RMSNORM, LAYERNORM, ROPE, SWIGLU, UNARY, BINARY, BIAS_ADD, SOFTMAX, EMBEDDING, RESAMPLE, CONVERT,
-                WINDOW_PERMUTE, ARGMAX, SAMPLE, ATTENTION);
+                WINDOW_PERMUTE, ARGMAX, SAMPLE, ATTENTION, COPY_ROWS_AT);
     }
 
     /** Largest struct size, for the per-thread argument buffer. */

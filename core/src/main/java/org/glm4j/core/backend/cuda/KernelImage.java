@@ -17,7 +17,7 @@ public record KernelImage(byte[] bytes, Properties properties) {
     /** Resource with the fatbin. */
     public static final String FATBIN = "org/glm4j/native/glmk.fatbin";
     /** The {@code GLMK_ABI_VERSION} this backend marshals. */
-    public static final int ABI_VERSION = 2;
+    public static final int ABI_VERSION = 3;
 
     /**
      * Reads the image through {@code loader}.

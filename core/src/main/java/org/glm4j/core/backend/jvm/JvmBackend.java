@@ -143,6 +143,27 @@ public final class JvmBackend implements Backend {
         });
     }
 
+    @Override public void addRmsNorm(Tensor out, Tensor sum, Tensor x, Tensor residual, Tensor weight, float eps) {
+        int n = x.dim(-1);
+        float[] w = RowIO.Buffers.get(1, n);
+        RowIO.load(weight.data(), weight.byteOffset(), weight.dtype(), w, 0, n);
+        DType sd = sum.dtype();                                 // the norm reads the sum as stored, as binary + rmsNorm would
+        forRows(x.rowCount(), n, (from, to) -> {
+            float[] buf = RowIO.Buffers.get(0, n), res = RowIO.Buffers.get(2, n);
+            for (long r = from; r < to; r++) {
+                RowIO.loadRow(x, r, buf);
+                RowIO.loadRow(residual, r, res);
+                Kernels.add(buf, res, n);
+                RowIO.storeRow(sum, r, buf);
+                if (sd != DType.F32) RowIO.loadRow(sum, r, buf);
+                float ss = Kernels.sumSquares(buf, n);
+                float inv = (float) (1.0 / Math.sqrt(ss / n + eps));
+                Kernels.normalizeScale(buf, w, inv, n, sd);
+                RowIO.storeRow(out, r, buf);
+            }
+        });
+    }
+
     @Override public void layerNorm(Tensor out, Tensor x, Tensor weight, Tensor bias, float eps) {
         int n = x.dim(-1);
         float[] w = RowIO.loadAll(weight), b = RowIO.loadAll(bias);
@@ -191,6 +212,23 @@ public final class JvmBackend implements Backend {
 
     @Override public void attention(Tensor out, Tensor q, Tensor k, Tensor v, AttentionSpec spec) {
         JvmAttention.attention(parallel, out, q, k, v, spec);
+    }
+
+    @Override public void attentionAt(Tensor out, Tensor q, Tensor k, Tensor v, AttentionSpec spec, Tensor position) {
+        int p = atIndex(position, k.dim(0) - q.dim(0), "attentionAt position");
+        int keys = p + q.dim(0);
+        attention(out, q, k.rows(0, keys), v.rows(0, keys), new AttentionSpec(spec.scale(), true, p, spec.groupSize(), null));
+    }
+
+    @Override public void copyRowsAt(Tensor dst, Tensor src, Tensor at) {
+        copy(dst.rows(atIndex(at, dst.dim(0) - src.dim(0), "copyRowsAt index"), src.dim(0)), src);
+    }
+
+    /** The value of an I32 [1] index tensor, checked to lie in [0, max]. */
+    static int atIndex(Tensor index, int max, String what) {
+        long v = index.getLong(0);
+        if (v < 0 || v > max) throw new IndexOutOfBoundsException(what + " " + v + " is outside [0, " + max + "]");
+        return (int) v;
     }
 
     // ---------------------------------------------------------------- element-wise

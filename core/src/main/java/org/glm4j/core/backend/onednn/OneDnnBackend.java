@@ -183,6 +183,11 @@ public final class OneDnnBackend implements Backend {
 
     @Override public void rmsNorm(Tensor out, Tensor x, Tensor weight, float eps) { jvm.rmsNorm(out, x, weight, eps); }
 
+    /** The JVM backend's fused row loop: one pass over x and the residual, as its rmsNorm serves here too. */
+    @Override public void addRmsNorm(Tensor out, Tensor sum, Tensor x, Tensor residual, Tensor weight, float eps) {
+        jvm.addRmsNorm(out, sum, x, residual, weight, eps);
+    }
+
     @Override public void layerNorm(Tensor out, Tensor x, Tensor weight, Tensor bias, float eps) {
         if (nativeMemory(out, x, weight, bias)
                 && rowOps.layerNorm(out, x, weight, bias, eps, () -> "layerNorm(out=" + out + ", x=" + x + ", weight=" + weight + ")"))
@@ -203,6 +208,17 @@ public final class OneDnnBackend implements Backend {
         }
         jvm.attention(out, q, k, v, spec);
     }
+
+    /** Reads the host position and runs {@link #attention} over the keys in use (the oneDNN or Vector API path). */
+    @Override public void attentionAt(Tensor out, Tensor q, Tensor k, Tensor v, AttentionSpec spec, Tensor position) {
+        long p = position.getLong(0);
+        if (p < 0 || p + q.dim(0) > k.dim(0))
+            throw new IndexOutOfBoundsException("attentionAt position " + p + " is outside [0, " + (k.dim(0) - q.dim(0)) + "]");
+        int keys = (int) p + q.dim(0);
+        attention(out, q, k.rows(0, keys), v.rows(0, keys), new AttentionSpec(spec.scale(), true, (int) p, spec.groupSize(), null));
+    }
+
+    @Override public void copyRowsAt(Tensor dst, Tensor src, Tensor at) { jvm.copyRowsAt(dst, src, at); }
 
     @Override public void swiglu(Tensor out, Tensor gateUp) { jvm.swiglu(out, gateUp); }
 
