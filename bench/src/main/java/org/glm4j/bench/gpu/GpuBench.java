@@ -72,6 +72,8 @@ public final class GpuBench {
     // GLM-4.1V-9B text decoder (glm4v-model.md): hidden 4096, MLP 13696, 32 q / 2 kv heads of 128.
     static final int HIDDEN = 4096, MLP = 13696, HEADS = 32, KV_HEADS = 2, HEAD_DIM = 128;
     static final int QKV = HIDDEN + 2 * KV_HEADS * HEAD_DIM;
+    /** Vision patch embedding: patches of a ~1792×1792 image, 3·2·14·14 inputs each, the tower's width. */
+    static final int PATCHES = 16384, PATCH_K = 3 * 2 * 14 * 14, VISION_HIDDEN = 1536;
 
     private final CudaBackend cuda;
     private final Ops ops;
@@ -187,6 +189,9 @@ public final class GpuBench {
             step("gemm gate_up M=" + m, () -> gemm("gemm-prefill gate_up", m, 2 * MLP, HIDDEN));
             step("gemm down M=" + m, () -> gemm("gemm-prefill down", m, HIDDEN, MLP));
         }
+        // the vision tower's Conv3d patch embedding (kernel = stride over patchified pixel_values) is this one GEMM
+        // in CudaBackend.conv; at ≥ 0.7 of the large-GEMM rate no cuDNN convolution could do materially better
+        step("gemm patch_embed", () -> gemm("gemm-prefill patch_embed", PATCHES, VISION_HIDDEN, PATCH_K));
         step("attention prefill", this::attentionPrefill);
         step("decode step and session", () -> decodeAndSession(layers));
     }

@@ -470,6 +470,9 @@ public final class CudaBackend implements Backend {
         CudaStream s = stream();
         int window = spec.windowSize();
         if (spec.layout() == ConvSpec.Layout.CHANNELS_FIRST) {
+            // Conv3d patch embedding with kernel = stride over rows that are already whole patches: exactly one GEMM
+            // (K = 3·2·14·14), no im2col. A cuDNN convolution would need the un-patchified image and lower to the
+            // same implicit GEMM; GpuBench's gemm-prefill patch_embed case measures this one against the GEMM probe.
             gemm(s, ptr(out), out.dtype(), rs(out), ptr(x), x.dtype(), rs(x), ptr(w), w.dtype(), window, rows(x), w.dim(0), window,
                     bias, "conv");
             return;
