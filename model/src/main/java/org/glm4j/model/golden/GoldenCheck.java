@@ -45,8 +45,15 @@ import org.glm4j.model.weights.WeightStore;
 public final class GoldenCheck {
     private static final Pattern IMAGE_FILE = Pattern.compile("image_(\\d+)_.*\\.(png|jpe?g|bmp|gif)");
 
-    /** One compared tensor. */
-    public record Row(String tensor, String detail, double maxAbs, double maxRel, String tolerance, boolean ok) {}
+    /**
+     * One compared tensor.
+     *
+     * @param maxAbs      largest {@code |actual − expected|}, NaN for exact (integer) comparisons
+     * @param maxRel      largest {@code |actual − expected| / |expected|}, NaN for exact comparisons
+     * @param ofTolerance largest {@code |actual − expected| / (atol + rtol·|expected|)}: at most 1 within tolerance,
+     *                    +∞ for a NaN or a missing tensor, NaN for exact comparisons
+     */
+    public record Row(String tensor, String detail, double maxAbs, double maxRel, double ofTolerance, String tolerance, boolean ok) {}
 
     /** All rows; passed when every row is. */
     public record Result(List<Row> rows) {
@@ -54,12 +61,13 @@ public final class GoldenCheck {
 
         /** An aligned text table. */
         public String table() {
-            StringBuilder sb = new StringBuilder(String.format("%-28s %-14s %12s %12s  %-26s %s%n", "tensor", "shape", "max abs",
-                    "max rel", "tolerance", "result"));
+            StringBuilder sb = new StringBuilder(String.format("%-28s %-14s %12s %12s %8s  %-26s %s%n", "tensor", "shape", "max abs",
+                    "max rel", "of tol.", "tolerance", "result"));
             for (Row r : rows)
-                sb.append(String.format("%-28s %-14s %12s %12s  %-26s %s%n", r.tensor(), r.detail(),
+                sb.append(String.format("%-28s %-14s %12s %12s %8s  %-26s %s%n", r.tensor(), r.detail(),
                         Double.isNaN(r.maxAbs()) ? "-" : String.format("%.3g", r.maxAbs()),
-                        Double.isNaN(r.maxRel()) ? "-" : String.format("%.3g", r.maxRel()), r.tolerance(), r.ok() ? "ok" : "FAIL"));
+                        Double.isNaN(r.maxRel()) ? "-" : String.format("%.3g", r.maxRel()),
+                        Double.isNaN(r.ofTolerance()) ? "-" : String.format("%.2f", r.ofTolerance()), r.tolerance(), r.ok() ? "ok" : "FAIL"));
             long bad = rows.stream().filter(r -> !r.ok()).count();
             sb.append(bad == 0 ? "all " + rows.size() + " tensors within tolerance" : bad + " of " + rows.size() + " tensors FAILED");
             return sb.toString();
@@ -173,7 +181,7 @@ public final class GoldenCheck {
                     for (int i = 0; i < want.numel(); i++) max = Math.max(max, Math.abs(want.getFloat(i)));
                     compare("logits_bf16_weights (bf16 act.)", want, got, 2e-2 * max, 0);
                 } else {
-                    rows.add(new Row("logits_bf16_weights", "absent", Double.NaN, Double.NaN, "-", false));
+                    rows.add(new Row("logits_bf16_weights", "absent", Double.NaN, Double.NaN, Double.POSITIVE_INFINITY, "-", false));
                 }
             }
         }
@@ -195,7 +203,7 @@ public final class GoldenCheck {
         Tensor stepLogits = out.has("step_logits") ? out.tensor("step_logits") : null;
         int[] generated = new int[steps];
         Tensor current = last;
-        double maxAbs = 0, maxRel = 0;
+        double maxAbs = 0, maxRel = 0, ofTol = 0;
         boolean ok = true;
         for (int s = 0; s < steps; s++) {
             if (stepLogits != null) {
@@ -204,14 +212,15 @@ public final class GoldenCheck {
                     double e = stepLogits.getFloat((long) s * got.length + i), d = Math.abs(e - got[i]);
                     maxAbs = Math.max(maxAbs, d);
                     maxRel = Math.max(maxRel, d / Math.max(1e-12, Math.abs(e)));
-                    if (d > 1e-4 + 1e-3 * Math.abs(e)) ok = false;
+                    ofTol = Math.max(ofTol, excess(d, e, 1e-4, 1e-3));
+                    if (!(d <= 1e-4 + 1e-3 * Math.abs(e))) ok = false;
                 }
             }
             generated[s] = (int) HostData.toFloats(model.backend(), ops.argmax(current))[0];
             if (s + 1 < steps) current = model.decode(ops, generated[s], rope, cache);
         }
         if (stepLogits != null)
-            rows.add(new Row("step_logits", shape(stepLogits), maxAbs, maxRel, "1e-4 abs + 1e-3 rel", ok));
+            rows.add(new Row("step_logits", shape(stepLogits), maxAbs, maxRel, ofTol, "1e-4 abs + 1e-3 rel", ok));
         exactInts("generated_ids", out.tensor("generated_ids"), generated);
     }
 
@@ -222,30 +231,38 @@ public final class GoldenCheck {
     private void compare(String name, Tensor expected, float[] got, double atol, double rtol) {
         String tol = rtol == 0 ? String.format("%.3g abs", atol) : String.format("%.0e abs + %.0e rel", atol, rtol);
         if (got == null) {
-            rows.add(new Row(name, shape(expected), Double.NaN, Double.NaN, tol, false));
+            rows.add(new Row(name, shape(expected), Double.NaN, Double.NaN, Double.POSITIVE_INFINITY, tol, false));
             return;
         }
         if (got.length != expected.numel()) {
-            rows.add(new Row(name, "size " + got.length + " vs " + expected.numel(), Double.NaN, Double.NaN, tol, false));
+            rows.add(new Row(name, "size " + got.length + " vs " + expected.numel(), Double.NaN, Double.NaN, Double.POSITIVE_INFINITY, tol, false));
             return;
         }
-        double maxAbs = 0, maxRel = 0;
+        double maxAbs = 0, maxRel = 0, ofTol = 0;
         boolean ok = true;
         for (int i = 0; i < got.length; i++) {
             double e = expected.getFloat(i), d = Math.abs(e - got[i]);
             if (!(d <= atol + rtol * Math.abs(e))) ok = false;
             maxAbs = Math.max(maxAbs, d);
             maxRel = Math.max(maxRel, d / Math.max(1e-12, Math.abs(e)));
+            ofTol = Math.max(ofTol, excess(d, e, atol, rtol));
         }
-        rows.add(new Row(name, shape(expected), maxAbs, maxRel, tol, ok));
+        rows.add(new Row(name, shape(expected), maxAbs, maxRel, ofTol, tol, ok));
+    }
+
+    /** {@code d} in units of the allowed error {@code atol + rtol·|e|}; +∞ for a NaN difference or a zero allowance. */
+    private static double excess(double d, double e, double atol, double rtol) {
+        if (d == 0) return 0;
+        double allowed = atol + rtol * Math.abs(e);
+        return Double.isNaN(d) || allowed == 0 ? Double.POSITIVE_INFINITY : d / allowed;
     }
 
     private void exactInts(String name, Tensor expected, int[] got) {
         boolean ok = expected.numel() == got.length;
         long mismatches = 0;
         for (int i = 0; ok && i < got.length; i++) if (expected.getLong(i) != got[i]) mismatches++;
-        rows.add(new Row(name, shape(expected), Double.NaN, Double.NaN, "exact",
-                ok && mismatches == 0));
+        String detail = !ok ? "size " + got.length + " vs " + expected.numel() : mismatches > 0 ? shape(expected) + ", " + mismatches + " differ" : shape(expected);
+        rows.add(new Row(name, detail, Double.NaN, Double.NaN, Double.NaN, "exact", ok && mismatches == 0));
     }
 
     private void compareGrids(WeightStore in, String name, List<int[]> grids) {
