@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.glm4j.bench.report.Json;
+import org.glm4j.model.json.JsonWriter;
 import org.glm4j.core.backend.AttentionSpec;
 import org.glm4j.core.backend.Backend;
 import org.glm4j.core.backend.BackendUnavailableException;
@@ -170,7 +170,7 @@ public final class GpuBench {
         int status = !testsOk || !errors.isEmpty() ? 1 : unavailable != null ? 2 : 0;
         report.put("exit_status", status);
 
-        Files.writeString(out.resolve("gpu-report.json"), Json.write(report) + "\n");
+        Files.writeString(out.resolve("gpu-report.json"), JsonWriter.write(report) + "\n");
         String md = markdown(report, suites, unavailable, errors);
         Files.writeString(out.resolve("gpu-report.md"), md);
         System.out.print(md);

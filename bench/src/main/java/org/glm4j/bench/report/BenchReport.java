@@ -1,5 +1,6 @@
 package org.glm4j.bench.report;
 
+import org.glm4j.model.json.JsonWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -141,6 +142,6 @@ public final class BenchReport {
         }
         root.put("skipped", skips);
         root.put("run", run);
-        return Json.write(root) + "\n";
+        return JsonWriter.write(root) + "\n";
     }
 }

@@ -1,5 +1,6 @@
 package org.glm4j.tests.conformance;
 
+import org.glm4j.model.json.JsonWriter;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -139,7 +140,7 @@ public final class BackendRun {
         void write(String running) throws IOException {
             BackendResult r = new BackendResult(backend, null, error, running, null, 0, List.copyOf(suites));
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.writeString(tmp, JsonOut.write(r.json()));
+            Files.writeString(tmp, JsonWriter.write(r.json()) + "\n");
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         }
     }

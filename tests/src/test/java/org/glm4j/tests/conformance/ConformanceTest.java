@@ -1,5 +1,6 @@
 package org.glm4j.tests.conformance;
 
+import org.glm4j.model.json.JsonWriter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -227,7 +228,7 @@ class ConformanceTest {
         assertTrue(text.contains("onednn parity: onednn has no ATTENTION for F16"), text);
         assertTrue(text.contains("\nFAIL: 1 backend checked, 1 unavailable, 1 failed, in 42 s"), text);
 
-        BackendResult back = BackendResult.fromJson(JsonOut.write(onednn.json()), "round trip");
+        BackendResult back = BackendResult.fromJson(JsonWriter.write(onednn.json()), "round trip");
         assertEquals(onednn, back);
 
         BackendResult passing = new BackendResult("onednn", null, null, null, null, 30,

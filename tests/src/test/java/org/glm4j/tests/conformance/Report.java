@@ -1,5 +1,6 @@
 package org.glm4j.tests.conformance;
 
+import org.glm4j.model.json.JsonWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -284,7 +285,7 @@ record Report(String started, boolean quick, double wallS, List<BackendResult> b
         List<Object> bs = new ArrayList<>();
         for (BackendResult b : backends) bs.add(b.json());
         m.put("backends", bs);
-        return JsonOut.write(m);
+        return JsonWriter.write(m) + "\n";
     }
 
     /** Skip reasons listed per backend in the text output; the JSON report has all of them. */
@@ -409,7 +410,7 @@ record Report(String started, boolean quick, double wallS, List<BackendResult> b
         return Math.toIntExact(Json.asLong(m.get(key), source + ": " + key));
     }
 
-    /** A number, or NaN for {@code null} (how {@link JsonOut} writes a non-finite value). */
+    /** A number, or NaN for {@code null} (how {@link JsonWriter} writes a non-finite value). */
     private static double number(Map<String, Object> m, String key, String source) {
         Object v = m.get(key);
         return v == null ? Double.NaN : Json.asDouble(v, source + ": " + key);

@@ -1,23 +1,22 @@
-package org.glm4j.tests.conformance;
+package org.glm4j.model.json;
 
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Writes the conformance report as JSON: {@link Map} (in its iteration order) → object, {@link List} → array,
- * {@link String}, {@link Number}, {@link Boolean} and {@code null}. Non-finite numbers, which JSON cannot hold,
- * become {@code null}. Two-space indentation, one member per line. (Reading goes through the model's strict
- * {@code org.glm4j.model.json.Json}.)
+ * A small JSON writer for reports (the benchmarks' and the conformance run's; reading is {@link Json}): {@link Map} (written in its iteration order) → object, {@link List} → array,
+ * {@link String}, {@link Number}, {@link Boolean} and {@code null}. Non-finite numbers, which JSON cannot hold, are
+ * written as {@code null}. Output is indented by two spaces, one member per line.
  */
-final class JsonOut {
-    private JsonOut() {}
+public final class JsonWriter {
+    private JsonWriter() {}
 
-    /** {@code value} as JSON text, ending with a newline. */
-    static String write(Object value) {
+    /** {@code value} as JSON text, ending without a newline. */
+    public static String write(Object value) {
         StringBuilder sb = new StringBuilder();
         write(sb, value, 0);
-        return sb.append('\n').toString();
+        return sb.toString();
     }
 
     private static void write(StringBuilder sb, Object v, int indent) {
@@ -43,13 +42,15 @@ final class JsonOut {
         Iterator<? extends Map.Entry<?, ?>> it = m.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<?, ?> e = it.next();
-            sb.append("  ".repeat(indent + 1));
-            string(sb, String.valueOf(e.getKey()));
+            if (!(e.getKey() instanceof String key)) throw new IllegalArgumentException("json: object key " + e.getKey() + " is not a string");
+            pad(sb, indent + 1);
+            string(sb, key);
             sb.append(": ");
             write(sb, e.getValue(), indent + 1);
             sb.append(it.hasNext() ? ",\n" : "\n");
         }
-        sb.append("  ".repeat(indent)).append('}');
+        pad(sb, indent);
+        sb.append('}');
     }
 
     private static void array(StringBuilder sb, List<?> l, int indent) {
@@ -59,17 +60,18 @@ final class JsonOut {
         }
         sb.append("[\n");
         for (int i = 0; i < l.size(); i++) {
-            sb.append("  ".repeat(indent + 1));
+            pad(sb, indent + 1);
             write(sb, l.get(i), indent + 1);
             sb.append(i + 1 < l.size() ? ",\n" : "\n");
         }
-        sb.append("  ".repeat(indent)).append(']');
+        pad(sb, indent);
+        sb.append(']');
     }
 
     private static void number(StringBuilder sb, double d) {
         if (!Double.isFinite(d)) sb.append("null");
         else if (d == Math.rint(d) && Math.abs(d) < 1e15) sb.append((long) d);
-        else sb.append(d);                              // Double.toString is valid JSON for finite values
+        else sb.append(d);                          // Double.toString: digits, '.', optional E exponent, all valid JSON
     }
 
     private static void string(StringBuilder sb, String s) {
@@ -89,5 +91,9 @@ final class JsonOut {
             }
         }
         sb.append('"');
+    }
+
+    private static void pad(StringBuilder sb, int indent) {
+        sb.append("  ".repeat(indent));
     }
 }

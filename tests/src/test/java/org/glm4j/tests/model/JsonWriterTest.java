@@ -1,4 +1,6 @@
-package org.glm4j.bench.report;
+package org.glm4j.tests.model;
+
+import org.glm4j.model.json.JsonWriter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class JsonTest {
+class JsonWriterTest {
     @Test
     void write_nestedObjectsKeepOrderAndIndent() {
         Map<String, Object> inner = new LinkedHashMap<>();
@@ -31,35 +33,35 @@ class JsonTest {
                     "x"
                   ],
                   "empty": []
-                }""", Json.write(root));
+                }""", JsonWriter.write(root));
     }
 
     @Test
     void write_nonFiniteNumbersBecomeNull() {
         assertEquals("[\n  null,\n  null,\n  null,\n  null\n]",
-                Json.write(Arrays.asList(Double.NaN, Double.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, null)));
+                JsonWriter.write(Arrays.asList(Double.NaN, Double.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, null)));
     }
 
     @Test
     void write_numbersAreValidJson() {
-        assertEquals("3", Json.write(3.0));
-        assertEquals("-0.25", Json.write(-0.25));
-        assertEquals("1.0E-7", Json.write(1e-7));        // JSON allows an exponent after a fraction
-        assertEquals("1.0E20", Json.write(1e20));
-        assertEquals("629145600", Json.write(629145600L));
+        assertEquals("3", JsonWriter.write(3.0));
+        assertEquals("-0.25", JsonWriter.write(-0.25));
+        assertEquals("1.0E-7", JsonWriter.write(1e-7));        // JSON allows an exponent after a fraction
+        assertEquals("1.0E20", JsonWriter.write(1e20));
+        assertEquals("629145600", JsonWriter.write(629145600L));
     }
 
     @Test
     void write_escapesStrings() {
-        assertEquals("\"a\\\"b\\\\c\\nd\\u0001\"", Json.write("a\"b\\c\nd\u0001"));
+        assertEquals("\"a\\\"b\\\\c\\nd\\u0001\"", JsonWriter.write("a\"b\\c\nd\u0001"));
     }
 
     @Test
     void write_rejectsWhatJsonCannotHold() {
-        assertThrows(IllegalArgumentException.class, () -> Json.write(new Object()));
+        assertThrows(IllegalArgumentException.class, () -> JsonWriter.write(new Object()));
         Map<Object, Object> badKey = new LinkedHashMap<>();
         badKey.put(1, "x");
-        assertThrows(IllegalArgumentException.class, () -> Json.write(badKey));
-        assertThrows(IllegalArgumentException.class, () -> Json.write(new ArrayList<>(List.of(new int[0]))));
+        assertThrows(IllegalArgumentException.class, () -> JsonWriter.write(badKey));
+        assertThrows(IllegalArgumentException.class, () -> JsonWriter.write(new ArrayList<>(List.of(new int[0]))));
     }
 }
