@@ -162,10 +162,10 @@ final class JvmMatmul {
             a3 = even(p3).fma(xe, a3);
             b3 = odd(p3).fma(xd, b3);
         }
-        res[ro] = a0.add(b0).reduceLanes(VectorOperators.ADD) + tailBf16(s, o0, xs, xo, kp, k);
-        res[ro + 1] = a1.add(b1).reduceLanes(VectorOperators.ADD) + tailBf16(s, o1, xs, xo, kp, k);
-        res[ro + 2] = a2.add(b2).reduceLanes(VectorOperators.ADD) + tailBf16(s, o2, xs, xo, kp, k);
-        res[ro + 3] = a3.add(b3).reduceLanes(VectorOperators.ADD) + tailBf16(s, o3, xs, xo, kp, k);
+        res[ro] = VectorSum.sum(a0.add(b0)) + tailBf16(s, o0, xs, xo, kp, k);
+        res[ro + 1] = VectorSum.sum(a1.add(b1)) + tailBf16(s, o1, xs, xo, kp, k);
+        res[ro + 2] = VectorSum.sum(a2.add(b2)) + tailBf16(s, o2, xs, xo, kp, k);
+        res[ro + 3] = VectorSum.sum(a3.add(b3)) + tailBf16(s, o3, xs, xo, kp, k);
     }
 
     private static float dot1Bf16(MemorySegment s, long off, float[] xs, int xo, int k) {
@@ -176,7 +176,7 @@ final class JvmMatmul {
             a = even(p).fma(FloatVector.fromArray(RowIO.FS, xs, xo + c), a);
             b = odd(p).fma(FloatVector.fromArray(RowIO.FS, xs, xo + c + lanes), b);
         }
-        return a.add(b).reduceLanes(VectorOperators.ADD) + tailBf16(s, off, xs, xo, kp, k);
+        return VectorSum.sum(a.add(b)) + tailBf16(s, off, xs, xo, kp, k);
     }
 
     private static float tailBf16(MemorySegment s, long off, float[] xs, int xo, int from, int k) {
@@ -203,10 +203,10 @@ final class JvmMatmul {
             a3 = RowIO.f16ToF32(p3).fma(xe, a3);
             b3 = RowIO.f16ToF32(p3.lanewise(VectorOperators.LSHR, 16)).fma(xd, b3);
         }
-        res[ro] = a0.add(b0).reduceLanes(VectorOperators.ADD) + tailF16(s, o0, xs, xo, kp, k);
-        res[ro + 1] = a1.add(b1).reduceLanes(VectorOperators.ADD) + tailF16(s, o1, xs, xo, kp, k);
-        res[ro + 2] = a2.add(b2).reduceLanes(VectorOperators.ADD) + tailF16(s, o2, xs, xo, kp, k);
-        res[ro + 3] = a3.add(b3).reduceLanes(VectorOperators.ADD) + tailF16(s, o3, xs, xo, kp, k);
+        res[ro] = VectorSum.sum(a0.add(b0)) + tailF16(s, o0, xs, xo, kp, k);
+        res[ro + 1] = VectorSum.sum(a1.add(b1)) + tailF16(s, o1, xs, xo, kp, k);
+        res[ro + 2] = VectorSum.sum(a2.add(b2)) + tailF16(s, o2, xs, xo, kp, k);
+        res[ro + 3] = VectorSum.sum(a3.add(b3)) + tailF16(s, o3, xs, xo, kp, k);
     }
 
     private static float dot1F16(MemorySegment s, long off, float[] xs, int xo, int k) {
@@ -218,7 +218,7 @@ final class JvmMatmul {
             b = RowIO.f16ToF32(p.lanewise(VectorOperators.LSHR, 16))
                     .fma(FloatVector.fromArray(RowIO.FS, xs, xo + c + lanes), b);
         }
-        return a.add(b).reduceLanes(VectorOperators.ADD) + tailF16(s, off, xs, xo, kp, k);
+        return VectorSum.sum(a.add(b)) + tailF16(s, off, xs, xo, kp, k);
     }
 
     private static float tailF16(MemorySegment s, long off, float[] xs, int xo, int from, int k) {
@@ -239,10 +239,10 @@ final class JvmMatmul {
             a2 = FloatVector.fromMemorySegment(RowIO.FS, s, o2 + bo, RowIO.LE).fma(xv, a2);
             a3 = FloatVector.fromMemorySegment(RowIO.FS, s, o3 + bo, RowIO.LE).fma(xv, a3);
         }
-        res[ro] = a0.reduceLanes(VectorOperators.ADD) + tailF32(s, o0, xs, xo, kv, k);
-        res[ro + 1] = a1.reduceLanes(VectorOperators.ADD) + tailF32(s, o1, xs, xo, kv, k);
-        res[ro + 2] = a2.reduceLanes(VectorOperators.ADD) + tailF32(s, o2, xs, xo, kv, k);
-        res[ro + 3] = a3.reduceLanes(VectorOperators.ADD) + tailF32(s, o3, xs, xo, kv, k);
+        res[ro] = VectorSum.sum(a0) + tailF32(s, o0, xs, xo, kv, k);
+        res[ro + 1] = VectorSum.sum(a1) + tailF32(s, o1, xs, xo, kv, k);
+        res[ro + 2] = VectorSum.sum(a2) + tailF32(s, o2, xs, xo, kv, k);
+        res[ro + 3] = VectorSum.sum(a3) + tailF32(s, o3, xs, xo, kv, k);
     }
 
     private static float dot1F32(MemorySegment s, long off, float[] xs, int xo, int k) {
@@ -251,7 +251,7 @@ final class JvmMatmul {
         for (int c = 0; c < kv; c += lanes)
             a = FloatVector.fromMemorySegment(RowIO.FS, s, off + 4L * c, RowIO.LE)
                     .fma(FloatVector.fromArray(RowIO.FS, xs, xo + c), a);
-        return a.reduceLanes(VectorOperators.ADD) + tailF32(s, off, xs, xo, kv, k);
+        return VectorSum.sum(a) + tailF32(s, off, xs, xo, kv, k);
     }
 
     private static float tailF32(MemorySegment s, long off, float[] xs, int xo, int from, int k) {
@@ -486,7 +486,7 @@ final class JvmMatmul {
         int i = 0;
         for (int bound = RowIO.FS.loopBound(n); i < bound; i += RowIO.LANES)
             acc = FloatVector.fromArray(RowIO.FS, a, aOff + i).fma(FloatVector.fromArray(RowIO.FS, b, i), acc);
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = VectorSum.sum(acc);
         for (; i < n; i++) s += a[aOff + i] * b[i];
         return s;
     }
