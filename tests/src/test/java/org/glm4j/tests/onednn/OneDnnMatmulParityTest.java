@@ -95,6 +95,34 @@ class OneDnnMatmulParityTest {
         return b;
     }
 
+    /**
+     * Decode (one bf16 row over packed bf16 weights) runs the Vector API kernel, which reads 8 N-blocks of 32
+     * columns side by side: N below one block, not a multiple of 32, fewer blocks than streams, block counts one
+     * under and one over a multiple of 8, and K that is not a multiple of the 32-input K-blocks or the 16-lane vectors
+     * (oneDNN zero-pads the packed weights, the kernel its widened input). For odd K and for some K below 64 oneDNN
+     * picks another blocking, which goes to its primitive; the general cases above cover those.
+     */
+    @ParameterizedTest(name = "K={0} N={1}")
+    @MethodSource("decodeCases")
+    void decode_packedKernelMatchesJvm(int k, int n) {
+        try (Arena arena = Arena.ofShared()) {
+            var rng = new SplittableRandom(5 + k * 7L + n);
+            Tensor x = OneDnnTesting.random(DType.BF16, Shape.of(1, k), rng, arena);
+            Tensor w = OneDnnTesting.random(DType.BF16, Shape.of(n, k), rng, arena);
+            Tensor bias = OneDnnTesting.random(DType.F32, Shape.of(n), rng, arena);
+            long before = onednn.gemvCalls()[0];
+            check(x, w, bias, DType.F32, arena, "decode");
+            check(x, w, null, DType.BF16, arena, "decode");
+            assertEquals(before + 2, onednn.gemvCalls()[0], "both products ran the packed decode kernel");
+        }
+    }
+
+    static Stream<Arguments> decodeCases() {
+        int[][] shapes = { { 100, 1 }, { 66, 37 }, { 98, 63 }, { 100, 33 }, { 64, 255 }, { 1000, 256 }, { 1000, 257 },
+                { 1030, 32 * 8 * 3 - 32 + 5 }, { 2048, 32 * 8 * 5 + 32 }, { 4096, 4608 } };
+        return Stream.of(shapes).map(s -> Arguments.of(s[0], s[1]));
+    }
+
     @Test
     void matmul_stridedAndRank3Inputs() {
         try (Arena arena = Arena.ofShared()) {

@@ -5,6 +5,7 @@ import static org.glm4j.bindings.onednn.dnnl_h.*;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.glm4j.core.backend.jvm.JvmBackend;
 import org.glm4j.core.tensor.DType;
@@ -50,6 +51,10 @@ final class DnnlMatmul {
     private final WeightCache weights;
     private final JvmBackend jvm;
     private final Parallel pool;
+    private final LongAdder packedCalls = new LongAdder(), plainCalls = new LongAdder();
+    /** {@link Dnnl.ThreadState} buffers of the one-row products: the input widened to f32, the f32 sums. */
+    private static final int GEMV_X_SLOT = 8, GEMV_OUT_SLOT = 9;
+    private final ThreadLocal<float[]> sums = new ThreadLocal<>();
 
     DnnlMatmul(Dnnl dnnl, PrimitiveCache primitives, WeightCache weights, JvmBackend jvm, Parallel pool) {
         this.dnnl = dnnl;
@@ -63,21 +68,36 @@ final class DnnlMatmul {
     private boolean gemv(Tensor out, Tensor x, Tensor w, Tensor bias, WeightCache.Entry e) {
         if (!VectorGemv.available()) return false;
         int k = x.dim(-1), n = w.dim(0);
+        Dnnl.ThreadState ts = dnnl.thread();
         if (e.arena == null) {
-            float[] xv = VectorGemv.widen(x, k);
-            float[] acc = new float[n];
+            MemorySegment xv = ts.buffer(GEMV_X_SLOT, 4L * k), acc = ts.buffer(GEMV_OUT_SLOT, 4L * n);
+            VectorGemv.widen(x, xv, k);
             if (w.dtype() == DType.BF16) VectorGemv.plainBf16(pool, w.data(), w.byteOffset(), w.rowStride(), xv, acc, n, k);
             else VectorGemv.plainF32(pool, w.data(), w.byteOffset(), w.rowStride(), xv, acc, n, k);
             VectorGemv.store(out, acc, bias);
+            plainCalls.increment();
             return true;
         }
         if (e.packed == null) return false;
-        float[] xv = VectorGemv.widen(x, e.packed.kBlocks() * VectorGemv.KB);
-        float[] acc = new float[(n + VectorGemv.NB - 1) / VectorGemv.NB * VectorGemv.NB];
+        int padded = e.packed.kBlocks() * VectorGemv.KB;
+        MemorySegment xv = ts.buffer(GEMV_X_SLOT, 4L * padded);
+        float[] acc = sums((n + VectorGemv.NB - 1) / VectorGemv.NB * VectorGemv.NB);
+        VectorGemv.widen(x, xv, padded);
         VectorGemv.packedBf16(pool, e.data, e.packed.nbStride(), e.packed.kBlocks(), xv, acc, n);
-        VectorGemv.store(out, acc, bias);
+        VectorGemv.store(out, MemorySegment.ofArray(acc), bias);
+        packedCalls.increment();
         return true;
     }
+
+    /** The calling thread's array for a one-row product's sums, at least {@code n} long. */
+    private float[] sums(int n) {
+        float[] a = sums.get();
+        if (a == null || a.length < n) sums.set(a = new float[n]);
+        return a;
+    }
+
+    /** One-row products run by {@link VectorGemv}: {packed bf16, plain rows} since the backend opened. */
+    long[] gemvCalls() { return new long[] { packedCalls.sum(), plainCalls.sum() }; }
 
     void matmul(Tensor out, Tensor x, Tensor w, Tensor bias, Supplier<String> context) {
         DType srcDt = w.dtype() == DType.BF16 && x.dtype() == DType.BF16 ? DType.BF16 : DType.F32;

@@ -80,6 +80,7 @@ public final class OneDnnBackend implements Backend {
         this.matmul = new DnnlMatmul(dnnl, primitives, weights, jvm, pool);
         this.rowOps = new DnnlRowOps(dnnl, primitives, weights, jvm);
         this.attention = new DnnlAttention(dnnl, primitives, pool);
+        VectorGemv.warmUpInBackground();
     }
 
     @Override public String name() { return NAME; }
@@ -106,6 +107,12 @@ public final class OneDnnBackend implements Backend {
 
     /** Primitive cache hits, misses (primitives created) and evictions so far, for benchmarks and logs. */
     public long[] primitiveCacheStats() { return primitives.stats(); }
+
+    /**
+     * One-row matmuls (decode) run by the Vector API kernels so far: {over packed bf16 weights, over plain rows}; the
+     * rest went to oneDNN's primitive. For benchmarks, logs and tests that check which path ran.
+     */
+    public long[] gemvCalls() { return matmul.gemvCalls(); }
 
     /** Bytes held by packed weight copies. */
     public long packedWeightBytes() { return weights.bytes(); }
