@@ -190,6 +190,7 @@ public final class JvmBackend implements Backend {
     }
 
     @Override public void attention(Tensor out, Tensor q, Tensor k, Tensor v, AttentionSpec spec) {
+        JvmAttention.warmUpDecode(parallel, q, k, v, spec);
         JvmAttention.attention(parallel, out, q, k, v, spec);
     }
 

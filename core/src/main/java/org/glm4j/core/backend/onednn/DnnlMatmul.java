@@ -79,6 +79,7 @@ final class DnnlMatmul {
             return true;
         }
         if (e.packed == null) return false;
+        VectorGemv.warmUp();
         int padded = e.packed.kBlocks() * VectorGemv.KB;
         MemorySegment xv = ts.buffer(GEMV_X_SLOT, 4L * padded);
         float[] acc = sums((n + VectorGemv.NB - 1) / VectorGemv.NB * VectorGemv.NB);

@@ -80,7 +80,6 @@ public final class OneDnnBackend implements Backend {
         this.matmul = new DnnlMatmul(dnnl, primitives, weights, jvm, pool);
         this.rowOps = new DnnlRowOps(dnnl, primitives, weights, jvm);
         this.attention = new DnnlAttention(dnnl, primitives, pool);
-        VectorGemv.warmUpInBackground();
     }
 
     @Override public String name() { return NAME; }

@@ -1,11 +1,11 @@
 package org.glm4j.core.backend.onednn;
 
+import org.glm4j.core.backend.jvm.JitWarmUp;
 import org.glm4j.core.backend.jvm.Parallel;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.util.concurrent.atomic.AtomicBoolean;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -184,39 +184,33 @@ final class VectorGemv {
         b7.intoArray(out, n7 * NB + 16);
     }
 
-    private static final AtomicBoolean WARMING = new AtomicBoolean();
+    private static volatile boolean warm;
 
     /**
-     * Compiles the decode kernel ahead of the first real call, once per JVM, on a background daemon thread: until C2
-     * has compiled {@link #pass}, its vector operations run interpreted or in C1 code that boxes every vector, a few
-     * seconds per decode matmul. C2 compiles a method after some hundreds of calls, so the warm-up calls it on a
-     * tiny matrix (8 or 7 N-blocks of 64 inputs, so both outcomes of {@link #block} are seen) until then; it takes a
-     * fraction of a second and does not hold up the caller.
+     * Compiles {@link #pass} before its first real use, once per JVM ({@link JitWarmUp}): until C2 has compiled it,
+     * its vector operations run interpreted or in C1 code that boxes every vector, seconds per decode matmul. The
+     * warm-up calls it on a tiny matrix (8 or 7 N-blocks of 64 inputs, so both outcomes of {@link #block} are
+     * seen), under a second of CPU. Callers racing here wait for the one warming up.
      */
-    static void warmUpInBackground() {
-        if (!available() || !WARMING.compareAndSet(false, true)) return;
-        Thread t = new Thread(VectorGemv::warmUp, "glm4j-onednn-gemv-warmup");
-        t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY);
-        t.start();
-    }
-
-    private static void warmUp() {
-        int k = 64, blocks = STREAMS;
-        long blockBytes = (long) k * NB * 2;
-        try (Arena arena = Arena.ofShared()) {                       // shared, like every segment the kernel sees
-            MemorySegment w = arena.allocate(blockBytes * blocks, 64), x = arena.allocate(4L * k, 64);
-            Tensor row = Tensor.allocate(DType.BF16, Shape.of(1, k), arena);
-            float[] out = new float[blocks * NB];
-            for (int i = 0; i < WARM_UP_CALLS; i++) {
-                widen(row, x, k);
-                pass(w, blockBytes, x, 4L * k, out, blocks - (i & 1), 1, 0);
+    static void warmUp() {
+        if (warm) return;
+        synchronized (VectorGemv.class) {
+            if (warm) return;
+            int k = 64, blocks = STREAMS;
+            long blockBytes = (long) k * NB * 2;
+            try (Arena arena = Arena.ofShared()) {                   // shared, like every segment the kernel sees
+                MemorySegment w = arena.allocate(blockBytes * blocks, 64), x = arena.allocate(4L * k, 64);
+                Tensor row = Tensor.allocate(DType.BF16, Shape.of(1, k), arena);
+                float[] out = new float[blocks * NB];
+                int[] i = { 0 };
+                JitWarmUp.untilCompiled(() -> {
+                    widen(row, x, k);
+                    pass(w, blockBytes, x, 4L * k, out, blocks - (i[0]++ & 1), 1, 0);
+                }, 1000);
             }
+            warm = true;
         }
     }
-
-    /** Calls of the warm-up: past C2's thresholds for a method with a short loop (Tier4InvocationThreshold 5000). */
-    private static final int WARM_UP_CALLS = 6000;
 
     /** The N-block stream {@code s} reads in pass {@code g}, or {@code g} when that is past the last block. */
     private static int block(int s, int groups, int g, int nBlocks) {
