@@ -49,7 +49,8 @@ public final class JvmBackend implements Backend {
     /** Worker threads used by the ops. */
     public int threads() { return parallel.threads(); }
 
-    @Override public Tensor allocate(DType dtype, Shape shape, Arena owner) { return Tensor.allocate(dtype, shape, owner); }
+    /** Zeroed host memory; large tensors are committed page by page on first touch ({@link HostMemory}). */
+    @Override public Tensor allocate(DType dtype, Shape shape, Arena owner) { return HostMemory.tensor(dtype, shape, owner); }
 
     @Override public boolean supports(Op op, DType dtype) {
         return switch (op) {

@@ -176,6 +176,16 @@ final class Dnnl implements AutoCloseable {
         }
     }
 
+    /** The part {@code dims} at {@code offsets} of {@code parent} (offsets a multiple of its blocks); the caller destroys it. */
+    static MemorySegment submemory(MemorySegment parent, long[] dims, long[] offsets, Supplier<String> context) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment slot = call.allocate(C_POINTER);
+            check(dnnl_memory_desc_create_submemory(slot, parent, call.allocateFrom(ValueLayout.JAVA_LONG, dims),
+                    call.allocateFrom(ValueLayout.JAVA_LONG, offsets)), "dnnl_memory_desc_create_submemory", context);
+            return slot.get(C_POINTER, 0);
+        }
+    }
+
     static void destroy(MemorySegment... mds) {
         for (MemorySegment md : mds) if (md != null && !md.equals(MemorySegment.NULL)) dnnl_memory_desc_destroy(md);
     }

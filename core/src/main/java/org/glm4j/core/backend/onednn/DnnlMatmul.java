@@ -1,5 +1,6 @@
 package org.glm4j.core.backend.onednn;
 
+import org.glm4j.core.backend.jvm.HostMemory;
 import org.glm4j.core.backend.jvm.Parallel;
 import static org.glm4j.bindings.onednn.dnnl_h.*;
 
@@ -200,17 +201,8 @@ final class DnnlMatmul {
             }
             Arena arena = Arena.ofShared();
             try {
-                MemorySegment data = arena.allocate(dnnl_memory_desc_get_size(packedMd), 64);
-                MemorySegment from = userMd, to = packedMd;
-                Primitive reorder = Dnnl.primitive("dnnl_reorder_primitive_desc_create",
-                        slot -> dnnl_reorder_primitive_desc_create(slot, from, dnnl.engine, to, dnnl.engine, dnnl.attr), context);
-                try {
-                    dnnl.execute(reorder, new int[] { DNNL_ARG_FROM(), DNNL_ARG_TO() }, new MemorySegment[] { Dnnl.handle(w), data },
-                            context);
-                } finally {
-                    reorder.destroy();
-                }
-                releaseMappedPages(w);
+                MemorySegment data = HostMemory.allocate(dnnl_memory_desc_get_size(packedMd), 64, arena);
+                reorderInSlices(w, userMd, packedMd, data, k, n, context);
                 WeightCache.Entry e = new WeightCache.Entry(arena, data, packedMd);
                 e.packed = gemvLayout(packedMd);
                 packedMd = null;
@@ -222,6 +214,48 @@ final class DnnlMatmul {
         } finally {
             Dnnl.destroy(userMd, probeSrc, anyMd, probeDst);
             if (packedMd != null) Dnnl.destroy(packedMd);
+        }
+    }
+
+    /** Source bytes one reorder of {@link #pack} handles before the mapped pages it read are released. */
+    static final long PACK_SLICE_BYTES = 8L << 20;
+
+    /**
+     * Reorders {@code w} ({@code userMd}) into {@code data} ({@code packedMd}). A memory-mapped weight goes in slices
+     * of about {@value #PACK_SLICE_BYTES} bytes of whole N-blocks, each slice's mapped pages released right after
+     * it (they reload on access), so packing never holds more than a slice of the checkpoint beside the packed copy:
+     * otherwise the largest weight (lm_head, 256 MiB for the real vocabulary) would sit in memory twice.
+     */
+    private void reorderInSlices(Tensor w, MemorySegment userMd, MemorySegment packedMd, MemorySegment data, int k, int n,
+            Supplier<String> context) {
+        long cols = Math.max(VectorGemv.NB, PACK_SLICE_BYTES / ((long) k * w.dtype().byteSize()) / VectorGemv.NB * VectorGemv.NB);
+        if (!w.data().isMapped() || cols >= n) {
+            reorder(userMd, Dnnl.handle(w), packedMd, data, context);
+            releaseMappedPages(w);
+            return;
+        }
+        for (long n0 = 0; n0 < n; n0 += cols) {
+            long nc = Math.min(cols, n - n0);
+            long[] dims = { k, nc }, at = { 0, n0 };
+            MemorySegment from = Dnnl.submemory(userMd, dims, at, context), to = null;
+            try {
+                to = Dnnl.submemory(packedMd, dims, at, context);
+                reorder(from, Dnnl.handle(w), to, data, context);
+            } finally {
+                Dnnl.destroy(from, to);
+            }
+            releaseMappedPages(w.rows(Math.toIntExact(n0), Math.toIntExact(nc)));
+        }
+    }
+
+    /** One reorder {@code from → to} over the data handles {@code src} and {@code dst}. */
+    private void reorder(MemorySegment from, MemorySegment src, MemorySegment to, MemorySegment dst, Supplier<String> context) {
+        Primitive reorder = Dnnl.primitive("dnnl_reorder_primitive_desc_create",
+                slot -> dnnl_reorder_primitive_desc_create(slot, from, dnnl.engine, to, dnnl.engine, dnnl.attr), context);
+        try {
+            dnnl.execute(reorder, new int[] { DNNL_ARG_FROM(), DNNL_ARG_TO() }, new MemorySegment[] { src, dst }, context);
+        } finally {
+            reorder.destroy();
         }
     }
 
