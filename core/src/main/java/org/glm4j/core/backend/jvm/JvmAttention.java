@@ -178,7 +178,7 @@ public final class JvmAttention {
                 Tensor wv = Tensor.allocate(v.dtype(), Shape.of(keys, kvHeads, d), arena);
                 Tensor wo = Tensor.allocate(q.dtype(), Shape.of(lq, heads, d), arena);
                 AttentionSpec ws = AttentionSpec.causal(d, g, keys - lq);
-                JitWarmUp.untilCompiled(() -> attention(parallel, wo, wq, wk, wv, ws), 1000);
+                JitWarmUp.untilCompiled(() -> attention(parallel, wo, wq, wk, wv, ws), 1500);
             }
             WARM.add(kind);
         }

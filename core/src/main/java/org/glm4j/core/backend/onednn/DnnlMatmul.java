@@ -35,7 +35,8 @@ import org.glm4j.core.tensor.Tensor;
  *       {@value #LAYOUT_ROWS}-row product ({@code BA16a32b2a} on AMX; the same from 8 rows up) and every row count
  *       uses that copy: prefill was 8–28% faster than on the checkpoint's layout for 128 and 512 rows. The decode
  *       kernel reads the same packed blocks, and the mapped checkpoint pages of a packed weight are released
- *       ({@code unload}), so its memory is replaced, not doubled;</li>
+ *       ({@code unload}) slice by slice as the reorder goes ({@link #PACK_SLICE_BYTES}), so its memory is replaced,
+ *       not doubled, even while packing;</li>
  *   <li>f32 weights keep the checkpoint's {@code [N, K]} layout: packing made no difference (0.99–1.02), so it would
  *       only cost a copy;</li>
  *   <li>bf16 weights with f32 activations keep theirs too, because oneDNN 3.8.1 computes wrong sums for that

@@ -189,14 +189,18 @@ final class VectorGemv {
     /**
      * Compiles {@link #pass} before its first real use, once per JVM ({@link JitWarmUp}): until C2 has compiled it,
      * its vector operations run interpreted or in C1 code that boxes every vector, seconds per decode matmul. The
-     * warm-up calls it on a tiny matrix (8 or 7 N-blocks of 64 inputs, so both outcomes of {@link #block} are
-     * seen), under a second of CPU. Callers racing here wait for the one warming up.
+     * warm-up calls it on a tiny matrix (8 or 7 N-blocks of 32 inputs, so both outcomes of {@link #block} are
+     * seen), under a second of CPU. The K loop is kept short (16 iterations) so that C2 compiles the whole method
+     * (after some hundreds of calls) before it would compile the loop alone for the call in progress (on-stack
+     * replacement, after some 40000 iterations): that code speeds up the warm-up's own calls but not a later call,
+     * which enters the method at its start, and a warm-up stopped by it left real calls unoptimised for seconds.
+     * Callers racing here wait for the one warming up.
      */
     static void warmUp() {
         if (warm) return;
         synchronized (VectorGemv.class) {
             if (warm) return;
-            int k = 64, blocks = STREAMS;
+            int k = KB, blocks = STREAMS;
             long blockBytes = (long) k * NB * 2;
             try (Arena arena = Arena.ofShared()) {                   // shared, like every segment the kernel sees
                 MemorySegment w = arena.allocate(blockBytes * blocks, 64), x = arena.allocate(4L * k, 64);
@@ -206,7 +210,7 @@ final class VectorGemv {
                 JitWarmUp.untilCompiled(() -> {
                     widen(row, x, k);
                     pass(w, blockBytes, x, 4L * k, out, blocks - (i[0]++ & 1), 1, 0);
-                }, 1000);
+                }, 2000);
             }
             warm = true;
         }
