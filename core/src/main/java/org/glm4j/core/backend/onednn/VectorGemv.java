@@ -8,7 +8,6 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.glm4j.core.tensor.DType;
@@ -37,7 +36,6 @@ import org.glm4j.core.tensor.Tensor;
 final class VectorGemv {
     private static final VectorSpecies<Float> FS = FloatVector.SPECIES_512;
     private static final VectorSpecies<Integer> IS = IntVector.SPECIES_512;
-    private static final VectorSpecies<Short> SS = ShortVector.SPECIES_256;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final ValueLayout.OfShort I16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(LE);
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(LE);
@@ -53,7 +51,11 @@ final class VectorGemv {
     /** Whether these kernels run here: they are written for 512-bit vectors. */
     static boolean available() { return FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512; }
 
-    /** One row of {@code x} widened to f32 into {@code dst}, zero-padded to {@code padded} elements. */
+    /**
+     * One row of {@code x} widened to f32 into {@code dst}, zero-padded to {@code padded} elements. Scalar loops
+     * (C2 vectorises them): this runs once per matmul call, and a Vector API loop here ran unoptimised (boxing
+     * every vector) for the first hundreds of decode steps, where a scalar one is cheap at every tier.
+     */
     static void widen(Tensor x, MemorySegment dst, int padded) {
         int k = x.dim(-1);
         long off = x.byteOffset();
@@ -61,11 +63,7 @@ final class VectorGemv {
         switch (x.dtype()) {
             case F32 -> MemorySegment.copy(d, off, dst, 0, 4L * k);
             case BF16 -> {
-                int i = 0;
-                for (; i + 16 <= k; i += 16)
-                    ((IntVector) ShortVector.fromMemorySegment(SS, d, off + 2L * i, LE).convertShape(VectorOperators.S2I, IS, 0))
-                            .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoMemorySegment(dst, 4L * i, LE);
-                for (; i < k; i++) dst.set(F32, 4L * i, DType.bf16ToF32(d.get(I16, off + 2L * i)));
+                for (int i = 0; i < k; i++) dst.set(F32, 4L * i, Float.intBitsToFloat(d.get(I16, off + 2L * i) << 16));
             }
             case F16 -> {
                 for (int i = 0; i < k; i++) dst.set(F32, 4L * i, Float.float16ToFloat(d.get(I16, off + 2L * i)));
@@ -100,22 +98,27 @@ final class VectorGemv {
      * @param out at least {@code ceil(n/32)·32} elements
      */
     static void packedBf16(Parallel pool, MemorySegment w, long nbStride, int kBlocks, MemorySegment x, float[] out, int n) {
-        int nBlocks = (n + NB - 1) / NB, groups = (nBlocks + STREAMS - 1) / STREAMS;
+        int nBlocks = (n + NB - 1) / NB;
+        // A small matrix (fewer than 8 N-blocks per thread, e.g. k_proj's 8) uses fewer real streams so that every
+        // thread gets a pass; the other streams repeat a block (same lines, no extra memory traffic).
+        int streams = Math.min(STREAMS, (nBlocks + pool.threads() - 1) / pool.threads());
+        int groups = (nBlocks + streams - 1) / streams;
         long blockBytes = nbStride * 2, xBytes = (long) kBlocks * KB * 4;
         pool.forRange(groups, 1, (g0, g1) -> {
-            for (int g = g0; g < g1; g++) pass(w, blockBytes, x, xBytes, out, nBlocks, groups, g);
+            for (int g = g0; g < g1; g++) pass(w, blockBytes, x, xBytes, out, nBlocks, streams, groups, g);
         });
     }
 
     /**
-     * One pass: N-blocks {@code g, groups + g, 2·groups + g, …}; a stream past the last block repeats block {@code g}
-     * (same reads, same result), so the loop has no tail.
+     * One pass: N-blocks {@code g, groups + g, 2·groups + g, …} for the first {@code streams} streams; a stream past
+     * those or past the last block repeats block {@code g} (same reads, same result), so the loop has no tail.
      */
     private static void pass(MemorySegment w, long blockBytes, MemorySegment x, long xBytes, float[] out, int nBlocks,
-            int groups, int g) {
-        int n0 = g, n1 = block(1, groups, g, nBlocks), n2 = block(2, groups, g, nBlocks), n3 = block(3, groups, g, nBlocks),
-                n4 = block(4, groups, g, nBlocks), n5 = block(5, groups, g, nBlocks), n6 = block(6, groups, g, nBlocks),
-                n7 = block(7, groups, g, nBlocks);
+            int streams, int groups, int g) {
+        int n0 = g, n1 = block(1, streams, groups, g, nBlocks), n2 = block(2, streams, groups, g, nBlocks),
+                n3 = block(3, streams, groups, g, nBlocks), n4 = block(4, streams, groups, g, nBlocks),
+                n5 = block(5, streams, groups, g, nBlocks), n6 = block(6, streams, groups, g, nBlocks),
+                n7 = block(7, streams, groups, g, nBlocks);
         long w0 = n0 * blockBytes, w1 = n1 * blockBytes, w2 = n2 * blockBytes, w3 = n3 * blockBytes;
         long w4 = n4 * blockBytes, w5 = n5 * blockBytes, w6 = n6 * blockBytes, w7 = n7 * blockBytes;
         IntVector high = IntVector.broadcast(IS, 0xffff0000);
@@ -189,8 +192,8 @@ final class VectorGemv {
     /**
      * Compiles {@link #pass} before its first real use, once per JVM ({@link JitWarmUp}): until C2 has compiled it,
      * its vector operations run interpreted or in C1 code that boxes every vector, seconds per decode matmul. The
-     * warm-up calls it on a tiny matrix (8 or 7 N-blocks of 32 inputs, so both outcomes of {@link #block} are
-     * seen), under a second of CPU. The K loop is kept short (16 iterations) so that C2 compiles the whole method
+     * warm-up calls it on a tiny matrix (8 or 7 N-blocks of 32 inputs, 8 or 7 streams, so every outcome of
+     * {@link #block} is seen), under a second of CPU. The K loop is kept short (16 iterations) so that C2 compiles the whole method
      * (after some hundreds of calls) before it would compile the loop alone for the call in progress (on-stack
      * replacement, after some 40000 iterations): that code speeds up the warm-up's own calls but not a later call,
      * which enters the method at its start, and a warm-up stopped by it left real calls unoptimised for seconds.
@@ -209,17 +212,18 @@ final class VectorGemv {
                 int[] i = { 0 };
                 JitWarmUp.untilCompiled(() -> {
                     widen(row, x, k);
-                    pass(w, blockBytes, x, 4L * k, out, blocks - (i[0]++ & 1), 1, 0);
+                    int c = i[0]++;
+                    pass(w, blockBytes, x, 4L * k, out, blocks - (c & 1), STREAMS - (c >> 1 & 1), 1, 0);
                 }, 2000);
             }
             warm = true;
         }
     }
 
-    /** The N-block stream {@code s} reads in pass {@code g}, or {@code g} when that is past the last block. */
-    private static int block(int s, int groups, int g, int nBlocks) {
+    /** The N-block stream {@code s} reads in pass {@code g}, or {@code g} when it is not a real stream or past the last block. */
+    private static int block(int s, int streams, int groups, int g, int nBlocks) {
         int nb = s * groups + g;
-        return nb < nBlocks ? nb : g;
+        return s < streams && nb < nBlocks ? nb : g;
     }
 
     /**
@@ -285,18 +289,40 @@ final class VectorGemv {
         });
     }
 
-    /** Stores {@code acc (+ bias)} (f32) into row 0 of {@code out}, rounded once to its dtype. */
+    /**
+     * Stores {@code acc (+ bias)} (f32) into row 0 of {@code out}, rounded once to its dtype: scalar loops, one per
+     * dtype, for the same reason as {@link #widen}.
+     */
     static void store(Tensor out, MemorySegment acc, Tensor bias) {
         int n = out.dim(-1);
+        if (bias != null) addBias(acc, bias, n);
         MemorySegment d = out.data();
         long off = out.byteOffset();
-        for (int i = 0; i < n; i++) {
-            float v = acc.get(F32, 4L * i);
-            if (bias != null) v += bias.getFloat(i);
-            switch (out.dtype()) {
-                case F32 -> d.set(F32, off + 4L * i, v);
-                case BF16 -> d.set(I16, off + 2L * i, DType.f32ToBf16(v));
-                default -> d.set(I16, off + 2L * i, DType.f32ToF16(v));
+        switch (out.dtype()) {
+            case F32 -> MemorySegment.copy(acc, 0, d, off, 4L * n);
+            case BF16 -> {
+                for (int i = 0; i < n; i++) d.set(I16, off + 2L * i, DType.f32ToBf16(acc.get(F32, 4L * i)));
+            }
+            default -> {
+                for (int i = 0; i < n; i++) d.set(I16, off + 2L * i, DType.f32ToF16(acc.get(F32, 4L * i)));
+            }
+        }
+    }
+
+    /** {@code acc[i] += bias[i]} for {@code i < n}, the bias in its own dtype and stride. */
+    private static void addBias(MemorySegment acc, Tensor bias, int n) {
+        MemorySegment b = bias.data();
+        long off = bias.byteOffset(), stride = bias.stride(0);
+        switch (bias.dtype()) {
+            case F32 -> {
+                for (int i = 0; i < n; i++) acc.set(F32, 4L * i, acc.get(F32, 4L * i) + b.get(F32, off + 4L * i * stride));
+            }
+            case BF16 -> {
+                for (int i = 0; i < n; i++)
+                    acc.set(F32, 4L * i, acc.get(F32, 4L * i) + Float.intBitsToFloat(b.get(I16, off + 2L * i * stride) << 16));
+            }
+            default -> {
+                for (int i = 0; i < n; i++) acc.set(F32, 4L * i, acc.get(F32, 4L * i) + bias.getFloat(i));
             }
         }
     }
