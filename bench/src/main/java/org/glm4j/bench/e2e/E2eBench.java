@@ -107,7 +107,9 @@ public final class E2eBench {
 
         double[] vision = new double[o.reps()], prefill = new double[o.reps()], decode = new double[o.reps()];
         double[] readRuns = new double[o.reps()], matmulRuns = new double[o.reps()];
-        session.generate(prompt, gen.withMaxNewTokens(2), (id, t, s) -> { });           // warm-up
+        // Warm-up: one whole rep, so that weights are packed and the decode path's Java code (called once per token
+        // and layer) is compiled before measuring; two tokens left the first reps' decode ~1.5x slower than the last.
+        session.generate(prompt, gen, (id, t, s) -> { });
         long peakRss = peakRssBytes(), weights = checkpointBytes(o.model());
         // Each rep is followed by the in-run limits, so that every rep is compared with limits measured next to it
         // (the machine is shared: load moves both alike within seconds, not across a minute). The probes' buffers
