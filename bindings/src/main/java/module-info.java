@@ -7,4 +7,5 @@ module org.glm4j.bindings {
     exports org.glm4j.bindings.cublaslt;
     exports org.glm4j.bindings.cudnn;
     exports org.glm4j.bindings.ffmpeg;
+    exports org.glm4j.bindings.libc;
 }

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.glm4j.bench.ops.PairedTimings;
 import org.glm4j.bench.probe.FmaProbe;
 import org.glm4j.bench.probe.MachineInfo;
 import org.glm4j.bench.probe.ReadBandwidthProbe;
@@ -108,6 +109,7 @@ public final class BenchMain {
 
         int failures = 0;
         List<Measured> measured = new ArrayList<>();
+        Map<String, Double> sameRun = new LinkedHashMap<>();           // "backend/case" -> paired op's rate over the case's
         for (BenchCase c : cases) {
             for (BackendInfo b : backends) {
                 if (!c.appliesTo(b.name())) continue;
@@ -119,10 +121,18 @@ public final class BenchMain {
                 params.put("backend", b.name());
                 if (c.rotates()) params.put("rotateBytes", Long.toString(rotateBytes));
                 try {
-                    double ms = JmhRunner.median(jmh.run(c.benchmark(), params, plan(c, args.full())));
+                    JmhRunner.Run run = jmh.measure(c.benchmark(), params, plan(c, args.full()));
+                    double ms = JmhRunner.median(run.primary());
+                    double[] paired = pairedTimes(run);
+                    String note = "";
+                    if (paired != null) {
+                        ms = paired[0];
+                        sameRun.put(b.name() + "/" + c.name(), paired[1]);
+                        note = String.format(" (the op it is paired with: %.2f of it, same run)", paired[1]);
+                    }
                     measured.add(new Measured(c, b.name(), ms));
-                    System.err.printf("bench: %-18s %-8s %s ms, %s %s%n", c.name(), b.name(), BenchReport.millis(ms),
-                            BenchReport.figure(c.metric().achieved(c.work(), ms)), c.metric().unit());
+                    System.err.printf("bench: %-18s %-8s %s ms, %s %s%s%n", c.name(), b.name(), BenchReport.millis(ms),
+                            BenchReport.figure(c.metric().achieved(c.work(), ms)), c.metric().unit(), note);
                 } catch (JmhRunner.Failure e) {
                     failures++;
                     System.err.println("bench: " + c.name() + " on " + b.name() + " failed: " + e.getMessage());
@@ -149,7 +159,7 @@ public final class BenchMain {
                     + " for the machine, so these figures are noisy%n", loadBefore, loadAfter, cpus);
         for (Measured m : measured) report.add(row(m.benchCase(), m.backend(), m.medianMs(), report));
         report.replaceRows(withTargets(report.rows(), catalog.targets(),
-                name -> backends.stream().filter(b -> b.name().equals(name)).allMatch(BackendInfo::host)));
+                name -> backends.stream().filter(b -> b.name().equals(name)).allMatch(BackendInfo::host), sameRun));
 
         System.out.printf("probes: read %.1f GB/s, f32 FMA %.1f GFLOP/s (%d threads)%n",
                 report.probe("read_gbps"), report.probe("fma_gflops"), cpus);
@@ -225,8 +235,34 @@ public final class BenchMain {
         return new ResultRow(backend, c.name(), c.shape(), ms, achieved, c.metric().unit(), fraction, List.of());
     }
 
-    /** Each row with the targets that apply to its case and backend evaluated. */
+    /**
+     * A paired benchmark's ({@link PairedTimings}) reference time per call, median over iterations, and the median
+     * of its iterations' ratios reference time ÷ paired time (the paired op's rate over the reference's); null for
+     * a benchmark without those counters.
+     */
+    static double[] pairedTimes(JmhRunner.Run run) {
+        double[] ref = run.secondary().get(PairedTimings.Names.REFERENCE), paired = run.secondary().get(PairedTimings.Names.PAIRED),
+                n = run.secondary().get(PairedTimings.Names.PAIRS);
+        if (ref == null || paired == null || n == null) return null;
+        double[] ms = new double[ref.length], ratio = new double[ref.length];
+        for (int i = 0; i < ref.length; i++) {
+            ms[i] = ref[i] / Math.max(1, n[i]) / 1e6;
+            ratio[i] = ref[i] / paired[i];
+        }
+        return new double[] { JmhRunner.median(ms), JmhRunner.median(ratio) };
+    }
+
+    /** Each row with the targets that apply to its case and backend evaluated (no same-run ratios). */
     static List<ResultRow> withTargets(List<ResultRow> rows, List<Target> targets, Predicate<String> isHostBackend) {
+        return withTargets(rows, targets, isHostBackend, Map.of());
+    }
+
+    /**
+     * Each row with the targets that apply to its case and backend evaluated; a same-run target takes its ratio
+     * from {@code sameRun} ({@code "backend/reference case"} → the paired op's rate over the reference's).
+     */
+    static List<ResultRow> withTargets(List<ResultRow> rows, List<Target> targets, Predicate<String> isHostBackend,
+                                       Map<String, Double> sameRun) {
         List<ResultRow> out = new ArrayList<>();
         for (ResultRow r : rows) {
             boolean host = isHostBackend.test(r.backend());
@@ -235,6 +271,8 @@ public final class BenchMain {
                 if (!t.caseName().equals(r.caseName()) || !t.appliesTo(r.backend(), host)) continue;
                 if (t.reference() == null) {
                     checks.add(new TargetCheck(t.minimum(), probeOf(r.unit()), true, r.fraction()));
+                } else if (t.sameRun()) {
+                    checks.add(new TargetCheck(t.minimum(), t.referenceLabel(), false, sameRun.get(r.backend() + "/" + t.reference())));
                 } else {
                     String refBackend = t.referenceBackend() == null ? r.backend() : t.referenceBackend();
                     Double value = rows.stream()

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.openjdk.jmh.annotations.Mode;
@@ -52,8 +53,19 @@ final class JmhRunner {
 
     JmhRunner(boolean verbose) { this.verbose = verbose; }
 
+    /**
+     * What one benchmark run measured: the time per call (ms) of each measured iteration, and each secondary result
+     * (JMH aux counters, e.g. {@code PairedTimings}) per measured iteration.
+     */
+    record Run(double[] primary, Map<String, double[]> secondary) {}
+
     /** Milliseconds per call of each measured iteration of {@code benchmark} run with {@code params}. */
     double[] run(String benchmark, Map<String, String> params, Plan plan) throws Failure {
+        return measure(benchmark, params, plan).primary();
+    }
+
+    /** Runs {@code benchmark} with {@code params}: its primary and secondary results per measured iteration. */
+    Run measure(String benchmark, Map<String, String> params, Plan plan) throws Failure {
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include("^" + Pattern.quote(benchmark) + "$")
                 .mode(Mode.AverageTime)
@@ -72,15 +84,22 @@ final class JmhRunner {
         PrintStream out = verbose ? System.err : new PrintStream(log, true, StandardCharsets.UTF_8);
         Runner runner = new Runner(options.build(), OutputFormatFactory.createFormatInstance(out, VerboseMode.NORMAL));
         List<Double> times = new ArrayList<>();
+        Map<String, List<Double>> secondary = new TreeMap<>();
         try {
             for (RunResult r : runner.run())
                 for (BenchmarkResult b : r.getBenchmarkResults())
-                    for (IterationResult i : b.getIterationResults()) times.add(i.getPrimaryResult().getScore());
+                    for (IterationResult i : b.getIterationResults()) {
+                        times.add(i.getPrimaryResult().getScore());
+                        i.getSecondaryResults().forEach((name, result) ->
+                                secondary.computeIfAbsent(name, k -> new ArrayList<>()).add(result.getScore()));
+                    }
         } catch (RunnerException | RuntimeException e) {
             throw new Failure(benchmark + " " + params + " failed: " + rootMessage(e) + tail(log), e);
         }
         if (times.isEmpty()) throw new Failure(benchmark + " " + params + " produced no measurements" + tail(log), null);
-        return times.stream().mapToDouble(Double::doubleValue).toArray();
+        Map<String, double[]> perIteration = new TreeMap<>();
+        secondary.forEach((name, values) -> perIteration.put(name, values.stream().mapToDouble(Double::doubleValue).toArray()));
+        return new Run(times.stream().mapToDouble(Double::doubleValue).toArray(), perIteration);
     }
 
     /** The median of {@code values} (the mean of the middle two for an even count). */

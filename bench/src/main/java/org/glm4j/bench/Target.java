@@ -14,8 +14,11 @@ import java.util.Objects;
  * @param minimum   the lowest passing ratio
  * @param reference {@code null} for the case's probe, else the name of the reference case
  * @param referenceBackend the backend the reference case ran on, or {@code null} for the same backend as the row
+ * @param sameRun   whether the reference case's benchmark also runs {@code caseName}'s op, in turns with its own
+ *                  ({@code PairedTimings}), so that the ratio comes from those iterations instead of two forks
  */
-public record Target(String caseName, String backend, double minimum, String reference, String referenceBackend) {
+public record Target(String caseName, String backend, double minimum, String reference, String referenceBackend,
+                     boolean sameRun) {
     /** Matches every backend whose device is the host. */
     public static final String ANY_HOST = "*";
 
@@ -26,6 +29,13 @@ public record Target(String caseName, String backend, double minimum, String ref
             throw new IllegalArgumentException("target for " + caseName + ": minimum must be positive, got " + minimum);
         if (referenceBackend != null && reference == null)
             throw new IllegalArgumentException("target for " + caseName + ": a reference backend needs a reference case");
+        if (sameRun && (reference == null || referenceBackend != null))
+            throw new IllegalArgumentException("target for " + caseName + ": a same-run ratio needs a reference case on the same backend");
+    }
+
+    /** A target whose ratio is taken across runs (or against a probe). */
+    public Target(String caseName, String backend, double minimum, String reference, String referenceBackend) {
+        this(caseName, backend, minimum, reference, referenceBackend, false);
     }
 
     /** {@code caseName}'s fraction of its probe must reach {@code minimum} on every host backend. */
@@ -38,6 +48,14 @@ public record Target(String caseName, String backend, double minimum, String ref
         return new Target(caseName, backend, minimum, Objects.requireNonNull(referenceCase, "referenceCase"), null);
     }
 
+    /**
+     * On {@code backend}, {@code caseName} must reach {@code minimum} of {@code referenceCase}, whose benchmark times
+     * both in turns in one process; the ratio is the median of its iterations' ratios.
+     */
+    public static Target ofCaseSameRun(String caseName, String backend, double minimum, String referenceCase) {
+        return new Target(caseName, backend, minimum, Objects.requireNonNull(referenceCase, "referenceCase"), null, true);
+    }
+
     /** On {@code backend}, {@code caseName} must reach {@code minimum} times its own figure on {@code referenceBackend}. */
     public static Target ofBackend(String caseName, String backend, double minimum, String referenceBackend) {
         return new Target(caseName, backend, minimum, caseName, Objects.requireNonNull(referenceBackend, "referenceBackend"));
@@ -45,7 +63,7 @@ public record Target(String caseName, String backend, double minimum, String ref
 
     /** How a check names the reference: the case, prefixed by its backend when that is another one ({@code jvm/…}). */
     public String referenceLabel() {
-        return referenceBackend == null ? reference : referenceBackend + "/" + reference;
+        return referenceBackend == null ? sameRun ? reference + " (same run)" : reference : referenceBackend + "/" + reference;
     }
 
     /** Whether the target applies to a backend named {@code name} on the host ({@code host}) or a device. */

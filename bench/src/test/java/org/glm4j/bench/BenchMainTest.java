@@ -56,6 +56,30 @@ class BenchMainTest {
     }
 
     @Test
+    void withTargets_takesASameRunRatioFromTheReferencesOwnRun() {
+        Target t = Target.ofCaseSameRun("matmul-prefill", "onednn", 0.9, "onednn-matmul-prefill-primitive");
+        ResultRow op = new ResultRow("onednn", "matmul-prefill", "s", 1, 50, "GFLOP/s", 0.5, List.of());
+        ResultRow prim = new ResultRow("onednn", "onednn-matmul-prefill-primitive", "s", 1, 100, "GFLOP/s", 0.6, List.of());
+        List<ResultRow> out = BenchMain.withTargets(List.of(op, prim), List.of(t), name -> true,
+                java.util.Map.of("onednn/onednn-matmul-prefill-primitive", 0.97));
+        assertEquals(List.of(new TargetCheck(0.9, "onednn-matmul-prefill-primitive (same run)", false, 0.97)), out.get(0).targets());
+        assertEquals("n/a", BenchMain.withTargets(List.of(op, prim), List.of(t), name -> true).get(0).targets().get(0).verdict(),
+                "no ratio from the reference's run: not checked across forks instead");
+    }
+
+    @Test
+    void pairedTimes_givesTheReferencesTimePerCallAndTheMedianRatio() {
+        var run = new JmhRunner.Run(new double[] { 9, 9, 9 }, java.util.Map.of(
+                org.glm4j.bench.ops.PairedTimings.Names.REFERENCE, new double[] { 4e6, 6e6, 5e6 },
+                org.glm4j.bench.ops.PairedTimings.Names.PAIRED, new double[] { 5e6, 5e6, 5e6 },
+                org.glm4j.bench.ops.PairedTimings.Names.PAIRS, new double[] { 2, 2, 2 }));
+        double[] p = BenchMain.pairedTimes(run);
+        assertEquals(2.5, p[0], 1e-12);                                     // 5e6 ns over 2 calls, median
+        assertEquals(1.0, p[1], 1e-12);                                     // ratios 0.8, 1.2, 1.0
+        assertNull(BenchMain.pairedTimes(new JmhRunner.Run(new double[] { 1 }, java.util.Map.of())));
+    }
+
+    @Test
     void withTargets_relatesACaseToTheSameCaseOnAnotherBackend() {
         Target t = Target.ofBackend("matmul-prefill", "onednn", 3.0, "jvm");
         ResultRow op = new ResultRow("onednn", "matmul-prefill", "s", 1, 95, "GFLOP/s", 0.5, List.of());

@@ -26,11 +26,13 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * {@code onednn-matmul-prefill-primitive}: the oneDNN matmul primitive of {@code matmul-prefill} (bf16
  * {@code [512, 4096]} times bf16 {@code [4096, 4096]}ᵀ, bf16 out) timed alone, straight through the bindings: created
- * once with the weight layout it picks itself, the weights reordered into it once, then executed and waited for in
- * a tight loop with memory objects, scratchpad and OpenMP team set up beforehand. It is the reference that the
- * backend's own {@code matmul-prefill} (weight cache, primitive cache, argument binding) is compared with.
+ * once with the weight layout it picks itself, the weights reordered into it once, then executed and waited for
+ * with memory objects, scratchpad and OpenMP team set up beforehand. It is the reference that the backend's own
+ * {@code matmul-prefill} (weight cache, primitive cache, argument binding) is compared with, and that layer runs
+ * here too, in turns with the primitive on the same operands ({@link PairedTimings}): the case's figure is the
+ * primitive's, and the layer's ratio to it comes from the same iterations.
  *
- * <p>The backend is opened only to load the library and to take its thread count; nothing here goes through it.
+ * <p>The primitive's path goes through the bindings only; the layer's through {@code Ops} on the opened backend.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -38,7 +40,7 @@ import org.openjdk.jmh.annotations.TearDown;
 public class OneDnnPrimitiveBench extends OpBench {
     private static final int M = MatmulPrefillBench.M, K = MatmulPrefillBench.K, N = MatmulPrefillBench.N;
 
-    private Tensor x, w, out;
+    private Tensor x, w, out, layerOut;
     private Arena native_;
     private MemorySegment engine, stream, pd, primitive, args;
     private final MemorySegment[] memories = new MemorySegment[4];
@@ -52,6 +54,7 @@ public class OneDnnPrimitiveBench extends OpBench {
         x = random(DType.BF16, Shape.of(M, K), -1f, 1f);
         w = random(DType.BF16, Shape.of(N, K), -0.05f, 0.05f);
         out = zeros(DType.BF16, Shape.of(M, N));
+        layerOut = zeros(DType.BF16, Shape.of(M, N));
         native_ = Arena.ofShared();
         if (omp_h.available()) omp_h.omp_set_num_threads(((OneDnnBackend) opened).threads());
 
@@ -95,16 +98,27 @@ public class OneDnnPrimitiveBench extends OpBench {
         }
     }
 
+    /** One call of the primitive and one of the layer, in turns. */
     @Benchmark
-    public void run() {
+    public void run(PairedTimings timings) {
+        timings.time(this::primitive, this::layer);
+    }
+
+    private void primitive() {
         check(dnnl_primitive_execute(primitive, stream, argCount, args), "dnnl_primitive_execute");
         check(dnnl_stream_wait(stream), "dnnl_stream_wait");
+    }
+
+    private void layer() {
+        ops.matmul(layerOut, x, w, null);
+        ops.synchronize();
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
         try {
             requireFinite("onednn-matmul-prefill-primitive", out);
+            requireFinite("onednn-matmul-prefill-primitive (layer)", layerOut);
         } finally {
             for (MemorySegment m : memories) if (m != null) dnnl_memory_destroy(m);
             if (primitive != null) dnnl_primitive_destroy(primitive);

@@ -35,7 +35,7 @@ public final class dnnl_h {
     public static final List<String> FUNCTIONS = List.of(
             "dnnl_engine_get_count", "dnnl_engine_create", "dnnl_engine_destroy", "dnnl_stream_create",
             "dnnl_stream_wait", "dnnl_stream_destroy", "dnnl_memory_desc_create_with_tag",
-            "dnnl_memory_desc_create_with_strides", "dnnl_memory_desc_clone", "dnnl_memory_desc_destroy",
+            "dnnl_memory_desc_create_with_strides", "dnnl_memory_desc_create_submemory", "dnnl_memory_desc_clone", "dnnl_memory_desc_destroy",
             "dnnl_memory_desc_get_size", "dnnl_memory_desc_equal", "dnnl_memory_desc_query", "dnnl_memory_create",
             "dnnl_memory_destroy", "dnnl_memory_set_data_handle", "dnnl_memory_get_data_handle",
             "dnnl_matmul_primitive_desc_create", "dnnl_convolution_forward_primitive_desc_create",
@@ -171,6 +171,26 @@ public final class dnnl_h {
             throw e;
         } catch (Throwable t) {
             throw new AssertionError("dnnl_memory_desc_create_with_strides", t);
+        }
+    }
+
+    private static final class dnnl_memory_desc_create_submemory {
+        static final FunctionDescriptor DESC = FunctionDescriptor.of(C_INT, C_POINTER, C_POINTER, C_POINTER, C_POINTER);
+        static final MethodHandle HANDLE = Downcalls.find(DnnlLibrary.lookup(), LIBRARY, "dnnl_memory_desc_create_submemory", DESC);
+    }
+
+    /**
+     * {@code dnnl_status_t dnnl_memory_desc_create_submemory(dnnl_memory_desc_t *memory_desc,
+     * const_dnnl_memory_desc_t parent_memory_desc, const dnnl_dims_t dims, const dnnl_dims_t offsets)}.
+     */
+    public static int dnnl_memory_desc_create_submemory(MemorySegment memory_desc, MemorySegment parent_memory_desc,
+            MemorySegment dims, MemorySegment offsets) {
+        try {
+            return (int) dnnl_memory_desc_create_submemory.HANDLE.invokeExact(memory_desc, parent_memory_desc, dims, offsets);
+        } catch (Error | RuntimeException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new AssertionError("dnnl_memory_desc_create_submemory", t);
         }
     }
 

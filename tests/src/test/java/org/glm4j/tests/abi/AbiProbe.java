@@ -36,6 +36,7 @@ final class AbiProbe {
     /** Preprocessor conditions under which an expression exists in the headers (constants newer than the oldest header). */
     private final Map<String, String> guards = new LinkedHashMap<>();
     private final List<String> notInHeaders = new ArrayList<>();
+    private final List<String> defines = new ArrayList<>();
 
     static AbiProbe create() { return new AbiProbe(); }
 
@@ -99,6 +100,12 @@ final class AbiProbe {
 
     int size() { return expected.size(); }
 
+    /** A macro defined before any header (a feature-test macro such as {@code _GNU_SOURCE}). */
+    AbiProbe define(String macro) {
+        defines.add(macro);
+        return this;
+    }
+
     /** The {@code gcc} on the PATH; skips the calling test (visibly) when there is none. */
     static String gccOrSkip() {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
@@ -111,7 +118,9 @@ final class AbiProbe {
 
     /** Compiles the probe including {@code headers} with {@code includeDirs}, runs it and asserts every value matches. */
     void assertMatches(Path work, List<String> headers, List<Path> includeDirs, String library) throws Exception {
-        StringBuilder c = new StringBuilder("#include <stdio.h>\n#include <stddef.h>\n");
+        StringBuilder c = new StringBuilder();
+        for (String d : defines) c.append("#define ").append(d).append("\n");
+        c.append("#include <stdio.h>\n#include <stddef.h>\n");
         for (String h : headers) c.append("#include <").append(h).append(">\n");
         c.append("int main(void) {\n");
         for (String e : expected.keySet()) {

@@ -1,14 +1,18 @@
 package org.glm4j.core.backend.jvm;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import org.glm4j.core.backend.AttentionSpec;
 import org.glm4j.core.tensor.DType;
+import org.glm4j.core.tensor.Shape;
 import org.glm4j.core.tensor.Tensor;
 
 /**
@@ -149,6 +153,35 @@ public final class JvmAttention {
                 ws.finish(p, head0, r0);
             }
         });
+    }
+
+    /** Decode problems (dtypes, head dim, group size) whose kernels {@link #warmUpDecode} has compiled. */
+    private static final Set<String> WARM = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Before the first decode-shaped call (causal, one row block: a few query rows) of a kind, runs the same kind on
+     * 16 keys until C2 has compiled its kernels ({@link JitWarmUp}), once per JVM: decode calls attention once per
+     * layer and token, so the kernels would otherwise run unoptimised, milliseconds per call, for the first
+     * hundreds of tokens. Prefill (many row blocks) compiles itself within its first call.
+     */
+    static void warmUpDecode(Parallel parallel, Tensor q, Tensor k, Tensor v, AttentionSpec spec) {
+        int lq = q.dim(0), g = spec.groupSize(), heads = q.dim(1), kvHeads = k.dim(1), d = q.dim(2);
+        if (!spec.causal() || (lq * g + L - 1) / L > 2) return;            // several row blocks: not decode-shaped
+        String kind = q.dtype() + "/" + k.dtype() + "/" + v.dtype() + "/" + d + "/" + g + "/" + lq;
+        if (WARM.contains(kind)) return;
+        synchronized (WARM) {
+            if (WARM.contains(kind)) return;
+            int keys = Math.max(16, lq);
+            try (Arena arena = Arena.ofShared()) {
+                Tensor wq = Tensor.allocate(q.dtype(), Shape.of(lq, heads, d), arena);
+                Tensor wk = Tensor.allocate(k.dtype(), Shape.of(keys, kvHeads, d), arena);
+                Tensor wv = Tensor.allocate(v.dtype(), Shape.of(keys, kvHeads, d), arena);
+                Tensor wo = Tensor.allocate(q.dtype(), Shape.of(lq, heads, d), arena);
+                AttentionSpec ws = AttentionSpec.causal(d, g, keys - lq);
+                JitWarmUp.untilCompiled(() -> attention(parallel, wo, wq, wk, wv, ws), 1500);
+            }
+            WARM.add(kind);
+        }
     }
 
     /** Visits row blocks as 0, n−1, 1, n−2, …, so contiguous task chunks get similar causal work. */

@@ -49,7 +49,8 @@ public final class JvmBackend implements Backend {
     /** Worker threads used by the ops. */
     public int threads() { return parallel.threads(); }
 
-    @Override public Tensor allocate(DType dtype, Shape shape, Arena owner) { return Tensor.allocate(dtype, shape, owner); }
+    /** Zeroed host memory; large tensors are committed page by page on first touch ({@link HostMemory}). */
+    @Override public Tensor allocate(DType dtype, Shape shape, Arena owner) { return HostMemory.tensor(dtype, shape, owner); }
 
     @Override public boolean supports(Op op, DType dtype) {
         return switch (op) {
@@ -211,6 +212,7 @@ public final class JvmBackend implements Backend {
     }
 
     @Override public void attention(Tensor out, Tensor q, Tensor k, Tensor v, AttentionSpec spec) {
+        JvmAttention.warmUpDecode(parallel, q, k, v, spec);
         JvmAttention.attention(parallel, out, q, k, v, spec);
     }
 

@@ -3,12 +3,14 @@ package org.glm4j.core.backend.jvm;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * A fixed pool of worker threads, one per core by default, that splits index ranges into contiguous chunks. Calls
- * made from a worker of the pool (nested parallelism) run inline. The pool belongs to one backend (the JVM backend's
- * kernels, the oneDNN backend's own Vector API kernels) and is shut down by its close.
+ * A fixed pool of worker threads, one per core by default, that splits index ranges into contiguous chunks, which
+ * the calling thread and the workers take in turn ({@link Job}). Calls made from a worker of the pool (nested
+ * parallelism) run inline. The pool belongs to one backend (the JVM backend's kernels, the oneDNN backend's own
+ * Vector API kernels) and is shut down by its close.
  */
 public final class Parallel implements AutoCloseable {
     /** A body over the half-open index range {@code [from, to)}. */
@@ -53,30 +55,55 @@ public final class Parallel implements AutoCloseable {
             body.run(0, n);
             return;
         }
-        pool.invoke(new Chunk(body, n, chunks, 0, chunks));
+        Job job = new Job(body, n, chunks, Thread.currentThread());
+        for (int i = Math.min(threads - 1, chunks - 1); i > 0; i--) pool.execute(job::work);
+        job.work();
+        job.await();
     }
 
-    private static final class Chunk extends RecursiveAction {
-        private static final long serialVersionUID = 1L;
-        private final transient RangeBody body;
-        private final int n, chunks, lo, hi;
+    /**
+     * One call's chunks, handed out in order to whichever thread asks next: the calling thread starts on them at
+     * once and up to {@code threads − 1} workers join as they wake up. The caller does not wait for a worker to be
+     * scheduled before work starts (tens to hundreds of µs on a loaded machine, per call), and a worker that other
+     * work delays takes fewer chunks instead of holding up the call.
+     */
+    private static final class Job {
+        private final RangeBody body;
+        private final int n, chunks;
+        private final Thread caller;
+        private final AtomicInteger next = new AtomicInteger(), done = new AtomicInteger();
+        private volatile Throwable failure;
 
-        Chunk(RangeBody body, int n, int chunks, int lo, int hi) {
+        Job(RangeBody body, int n, int chunks, Thread caller) {
             this.body = body;
             this.n = n;
             this.chunks = chunks;
-            this.lo = lo;
-            this.hi = hi;
+            this.caller = caller;
         }
 
-        @Override protected void compute() {
-            if (hi - lo == 1) {
-                int from = (int) ((long) n * lo / chunks), to = (int) ((long) n * (lo + 1) / chunks);
-                if (from < to) body.run(from, to);
-                return;
+        /** Runs chunks until none is left. */
+        void work() {
+            for (int c; (c = next.getAndIncrement()) < chunks; ) {
+                try {
+                    if (failure == null) {
+                        int from = (int) ((long) n * c / chunks), to = (int) ((long) n * (c + 1) / chunks);
+                        if (from < to) body.run(from, to);
+                    }
+                } catch (Throwable t) {
+                    if (failure == null) failure = t;
+                } finally {
+                    if (done.incrementAndGet() == chunks) LockSupport.unpark(caller);
+                }
             }
-            int mid = (lo + hi) >>> 1;
-            invokeAll(new Chunk(body, n, chunks, lo, mid), new Chunk(body, n, chunks, mid, hi));
+        }
+
+        /** Waits for the chunks other threads took; rethrows the first failure. */
+        void await() {
+            while (done.get() < chunks) LockSupport.park(this);
+            Throwable t = failure;
+            if (t instanceof RuntimeException e) throw e;
+            if (t instanceof Error e) throw e;
+            if (t != null) throw new IllegalStateException(t);
         }
     }
 

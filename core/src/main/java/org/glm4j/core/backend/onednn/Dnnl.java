@@ -55,7 +55,7 @@ final class Dnnl implements AutoCloseable {
 
     /** State owned by one calling thread: its stream, scratchpad and temporaries. */
     static final class ThreadState {
-        static final int SCRATCHPAD = 0, SLOTS = 8;
+        static final int SCRATCHPAD = 0, SLOTS = 10;
         final MemorySegment stream;
         /** The OpenMP team size last set on this thread. */
         int team;
@@ -65,7 +65,7 @@ final class Dnnl implements AutoCloseable {
         ThreadState(MemorySegment stream) { this.stream = stream; }
 
         /**
-         * This thread's buffer {@code slot} ({@link #SCRATCHPAD} or 1..7 for temporaries) with at least {@code bytes},
+         * This thread's buffer {@code slot} ({@link #SCRATCHPAD} or 1..9 for temporaries) with at least {@code bytes},
          * valid until this thread asks the same slot for more. Shared memory: the Java pool may fill it.
          */
         MemorySegment buffer(int slot, long bytes) {
@@ -172,6 +172,16 @@ final class Dnnl implements AutoCloseable {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment slot = call.allocate(C_POINTER);
             check(dnnl_memory_desc_clone(slot, md), "dnnl_memory_desc_clone", context);
+            return slot.get(C_POINTER, 0);
+        }
+    }
+
+    /** The part {@code dims} at {@code offsets} of {@code parent} (offsets a multiple of its blocks); the caller destroys it. */
+    static MemorySegment submemory(MemorySegment parent, long[] dims, long[] offsets, Supplier<String> context) {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment slot = call.allocate(C_POINTER);
+            check(dnnl_memory_desc_create_submemory(slot, parent, call.allocateFrom(ValueLayout.JAVA_LONG, dims),
+                    call.allocateFrom(ValueLayout.JAVA_LONG, offsets)), "dnnl_memory_desc_create_submemory", context);
             return slot.get(C_POINTER, 0);
         }
     }

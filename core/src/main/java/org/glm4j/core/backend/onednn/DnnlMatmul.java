@@ -1,10 +1,12 @@
 package org.glm4j.core.backend.onednn;
 
+import org.glm4j.core.backend.jvm.HostMemory;
 import org.glm4j.core.backend.jvm.Parallel;
 import static org.glm4j.bindings.onednn.dnnl_h.*;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.glm4j.core.backend.jvm.JvmBackend;
 import org.glm4j.core.tensor.DType;
@@ -33,7 +35,8 @@ import org.glm4j.core.tensor.Tensor;
  *       {@value #LAYOUT_ROWS}-row product ({@code BA16a32b2a} on AMX; the same from 8 rows up) and every row count
  *       uses that copy: prefill was 8–28% faster than on the checkpoint's layout for 128 and 512 rows. The decode
  *       kernel reads the same packed blocks, and the mapped checkpoint pages of a packed weight are released
- *       ({@code unload}), so its memory is replaced, not doubled;</li>
+ *       ({@code unload}) slice by slice as the reorder goes ({@link #PACK_SLICE_BYTES}), so its memory is replaced,
+ *       not doubled, even while packing;</li>
  *   <li>f32 weights keep the checkpoint's {@code [N, K]} layout: packing made no difference (0.99–1.02), so it would
  *       only cost a copy;</li>
  *   <li>bf16 weights with f32 activations keep theirs too, because oneDNN 3.8.1 computes wrong sums for that
@@ -50,6 +53,10 @@ final class DnnlMatmul {
     private final WeightCache weights;
     private final JvmBackend jvm;
     private final Parallel pool;
+    private final LongAdder packedCalls = new LongAdder(), plainCalls = new LongAdder();
+    /** {@link Dnnl.ThreadState} buffers of the one-row products: the input widened to f32, the f32 sums. */
+    private static final int GEMV_X_SLOT = 8, GEMV_OUT_SLOT = 9;
+    private final ThreadLocal<float[]> sums = new ThreadLocal<>();
 
     DnnlMatmul(Dnnl dnnl, PrimitiveCache primitives, WeightCache weights, JvmBackend jvm, Parallel pool) {
         this.dnnl = dnnl;
@@ -63,21 +70,37 @@ final class DnnlMatmul {
     private boolean gemv(Tensor out, Tensor x, Tensor w, Tensor bias, WeightCache.Entry e) {
         if (!VectorGemv.available()) return false;
         int k = x.dim(-1), n = w.dim(0);
+        Dnnl.ThreadState ts = dnnl.thread();
         if (e.arena == null) {
-            float[] xv = VectorGemv.widen(x, k);
-            float[] acc = new float[n];
+            MemorySegment xv = ts.buffer(GEMV_X_SLOT, 4L * k), acc = ts.buffer(GEMV_OUT_SLOT, 4L * n);
+            VectorGemv.widen(x, xv, k);
             if (w.dtype() == DType.BF16) VectorGemv.plainBf16(pool, w.data(), w.byteOffset(), w.rowStride(), xv, acc, n, k);
             else VectorGemv.plainF32(pool, w.data(), w.byteOffset(), w.rowStride(), xv, acc, n, k);
             VectorGemv.store(out, acc, bias);
+            plainCalls.increment();
             return true;
         }
         if (e.packed == null) return false;
-        float[] xv = VectorGemv.widen(x, e.packed.kBlocks() * VectorGemv.KB);
-        float[] acc = new float[(n + VectorGemv.NB - 1) / VectorGemv.NB * VectorGemv.NB];
+        VectorGemv.warmUp();
+        int padded = e.packed.kBlocks() * VectorGemv.KB;
+        MemorySegment xv = ts.buffer(GEMV_X_SLOT, 4L * padded);
+        float[] acc = sums((n + VectorGemv.NB - 1) / VectorGemv.NB * VectorGemv.NB);
+        VectorGemv.widen(x, xv, padded);
         VectorGemv.packedBf16(pool, e.data, e.packed.nbStride(), e.packed.kBlocks(), xv, acc, n);
-        VectorGemv.store(out, acc, bias);
+        VectorGemv.store(out, MemorySegment.ofArray(acc), bias);
+        packedCalls.increment();
         return true;
     }
+
+    /** The calling thread's array for a one-row product's sums, at least {@code n} long. */
+    private float[] sums(int n) {
+        float[] a = sums.get();
+        if (a == null || a.length < n) sums.set(a = new float[n]);
+        return a;
+    }
+
+    /** One-row products run by {@link VectorGemv}: {packed bf16, plain rows} since the backend opened. */
+    long[] gemvCalls() { return new long[] { packedCalls.sum(), plainCalls.sum() }; }
 
     void matmul(Tensor out, Tensor x, Tensor w, Tensor bias, Supplier<String> context) {
         DType srcDt = w.dtype() == DType.BF16 && x.dtype() == DType.BF16 ? DType.BF16 : DType.F32;
@@ -179,17 +202,8 @@ final class DnnlMatmul {
             }
             Arena arena = Arena.ofShared();
             try {
-                MemorySegment data = arena.allocate(dnnl_memory_desc_get_size(packedMd), 64);
-                MemorySegment from = userMd, to = packedMd;
-                Primitive reorder = Dnnl.primitive("dnnl_reorder_primitive_desc_create",
-                        slot -> dnnl_reorder_primitive_desc_create(slot, from, dnnl.engine, to, dnnl.engine, dnnl.attr), context);
-                try {
-                    dnnl.execute(reorder, new int[] { DNNL_ARG_FROM(), DNNL_ARG_TO() }, new MemorySegment[] { Dnnl.handle(w), data },
-                            context);
-                } finally {
-                    reorder.destroy();
-                }
-                releaseMappedPages(w);
+                MemorySegment data = HostMemory.allocate(dnnl_memory_desc_get_size(packedMd), 64, arena);
+                reorderInSlices(w, userMd, packedMd, data, k, n, context);
                 WeightCache.Entry e = new WeightCache.Entry(arena, data, packedMd);
                 e.packed = gemvLayout(packedMd);
                 packedMd = null;
@@ -201,6 +215,48 @@ final class DnnlMatmul {
         } finally {
             Dnnl.destroy(userMd, probeSrc, anyMd, probeDst);
             if (packedMd != null) Dnnl.destroy(packedMd);
+        }
+    }
+
+    /** Source bytes one reorder of {@link #pack} handles before the mapped pages it read are released. */
+    static final long PACK_SLICE_BYTES = 8L << 20;
+
+    /**
+     * Reorders {@code w} ({@code userMd}) into {@code data} ({@code packedMd}). A memory-mapped weight goes in slices
+     * of about {@value #PACK_SLICE_BYTES} bytes of whole N-blocks, each slice's mapped pages released right after
+     * it (they reload on access), so packing never holds more than a slice of the checkpoint beside the packed copy:
+     * otherwise the largest weight (lm_head, 256 MiB for the real vocabulary) would sit in memory twice.
+     */
+    private void reorderInSlices(Tensor w, MemorySegment userMd, MemorySegment packedMd, MemorySegment data, int k, int n,
+            Supplier<String> context) {
+        long cols = Math.max(VectorGemv.NB, PACK_SLICE_BYTES / ((long) k * w.dtype().byteSize()) / VectorGemv.NB * VectorGemv.NB);
+        if (!w.data().isMapped() || cols >= n) {
+            reorder(userMd, Dnnl.handle(w), packedMd, data, context);
+            releaseMappedPages(w);
+            return;
+        }
+        for (long n0 = 0; n0 < n; n0 += cols) {
+            long nc = Math.min(cols, n - n0);
+            long[] dims = { k, nc }, at = { 0, n0 };
+            MemorySegment from = Dnnl.submemory(userMd, dims, at, context), to = null;
+            try {
+                to = Dnnl.submemory(packedMd, dims, at, context);
+                reorder(from, Dnnl.handle(w), to, data, context);
+            } finally {
+                Dnnl.destroy(from, to);
+            }
+            releaseMappedPages(w.rows(Math.toIntExact(n0), Math.toIntExact(nc)));
+        }
+    }
+
+    /** One reorder {@code from → to} over the data handles {@code src} and {@code dst}. */
+    private void reorder(MemorySegment from, MemorySegment src, MemorySegment to, MemorySegment dst, Supplier<String> context) {
+        Primitive reorder = Dnnl.primitive("dnnl_reorder_primitive_desc_create",
+                slot -> dnnl_reorder_primitive_desc_create(slot, from, dnnl.engine, to, dnnl.engine, dnnl.attr), context);
+        try {
+            dnnl.execute(reorder, new int[] { DNNL_ARG_FROM(), DNNL_ARG_TO() }, new MemorySegment[] { src, dst }, context);
+        } finally {
+            reorder.destroy();
         }
     }
 

@@ -1,5 +1,6 @@
 package org.glm4j.core.backend.onednn;
 
+import org.glm4j.core.backend.jvm.HostMemory;
 import org.glm4j.core.backend.jvm.Parallel;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -107,10 +108,17 @@ public final class OneDnnBackend implements Backend {
     /** Primitive cache hits, misses (primitives created) and evictions so far, for benchmarks and logs. */
     public long[] primitiveCacheStats() { return primitives.stats(); }
 
+    /**
+     * One-row matmuls (decode) run by the Vector API kernels so far: {over packed bf16 weights, over plain rows}; the
+     * rest went to oneDNN's primitive. For benchmarks, logs and tests that check which path ran.
+     */
+    public long[] gemvCalls() { return matmul.gemvCalls(); }
+
     /** Bytes held by packed weight copies. */
     public long packedWeightBytes() { return weights.bytes(); }
 
-    @Override public Tensor allocate(DType dtype, Shape shape, Arena owner) { return Tensor.allocate(dtype, shape, owner); }
+    /** Zeroed host memory; large tensors are committed page by page on first touch ({@link HostMemory}). */
+    @Override public Tensor allocate(DType dtype, Shape shape, Arena owner) { return HostMemory.tensor(dtype, shape, owner); }
 
     @Override public boolean supports(Op op, DType dtype) { return jvm.supports(op, dtype); }
 

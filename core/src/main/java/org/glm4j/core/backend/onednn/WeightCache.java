@@ -21,7 +21,9 @@ import org.glm4j.core.tensor.Tensor;
  * the derived form. Weights are treated as immutable while they are alive: an entry is rebuilt only when its
  * weight's scope has closed (the entry is then dropped at the next insertion) or when a sampled fingerprint of the
  * weight's bytes (64 elements spread over it) no longer matches, which catches memory reused for another weight
- * (a reset scratch, a reallocated arena) but not every in-place edit.
+ * (a reset scratch, a reallocated arena) but not every in-place edit. Weights in a read-only file mapping (the
+ * checkpoint) are not sampled: their bytes cannot change while the mapping lives, and sampling them on every call
+ * would fault the pages a packed weight released back into memory, a few MiB per weight and call.
  *
  * <p>Entries are reference-counted like {@link PrimitiveCache}'s: a replaced entry is freed after its last user
  * releases it. Thread-safe.
@@ -135,8 +137,9 @@ final class WeightCache implements AutoCloseable {
     private static final ValueLayout.OfShort RAW16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfInt RAW32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    /** A hash of 64 elements spread evenly over the tensor (raw bits). */
+    /** A hash of 64 elements spread evenly over the tensor (raw bits); 0 for a read-only file mapping. */
     static long fingerprint(Tensor t) {
+        if (t.data().isMapped() && t.data().isReadOnly()) return 0;
         long n = t.numel();
         long h = n * 0x9E3779B97F4A7C15L;
         int samples = (int) Math.min(64, n);
