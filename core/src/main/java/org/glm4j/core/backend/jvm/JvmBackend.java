@@ -190,7 +190,8 @@ public final class JvmBackend implements Backend {
     }
 
     @Override public void attention(Tensor out, Tensor q, Tensor k, Tensor v, AttentionSpec spec) {
-        JvmAttention.attention(parallel, out, q, k, v, spec);
+        if (JvmDecodeAttention.handles(q)) JvmDecodeAttention.attention(parallel, out, q, k, v, spec);
+        else JvmAttention.attention(parallel, out, q, k, v, spec);
     }
 
     // ---------------------------------------------------------------- element-wise
