@@ -146,7 +146,8 @@ final class JvmDecodeAttention {
      * rounding). Below −127 the result is 0 (as for −∞); NaN stays NaN.
      */
     static FloatVector exp2NonPositive(FloatVector x) {
-        FloatVector xc = x.max(-127f);
+        // A compare and blend, not max(): Java's max (NaN and −0.0 rules) costs six instructions.
+        FloatVector xc = x.blend(-127f, x.compare(VectorOperators.LT, -127f));
         FloatVector t = xc.add(EXP2_SHIFT);
         FloatVector f = xc.sub(t.sub(EXP2_SHIFT));
         FloatVector p = f.fma(EXP2_C6, EXP2_C5).fma(f, EXP2_C4).fma(f, EXP2_C3).fma(f, EXP2_C2).fma(f, EXP2_C1)
@@ -271,7 +272,10 @@ final class JvmDecodeAttention {
         private void softmaxStep(int u, int so, int nk, int nkp, int dp) {
             FloatVector mOld = FloatVector.fromArray(RowIO.FS, m, u * L);
             FloatVector mx = mOld;
-            for (int jj = 0; jj < nk; jj++) mx = mx.max(FloatVector.fromArray(RowIO.FS, s, so + jj * L));
+            for (int jj = 0; jj < nk; jj++) { // running max by compare and blend (a NaN score is passed on by the exp)
+                FloatVector x = FloatVector.fromArray(RowIO.FS, s, so + jj * L);
+                mx = mx.blend(x, mx.compare(VectorOperators.LT, x));
+            }
             FloatVector sum = FloatVector.zero(RowIO.FS);
             for (int jj = 0; jj < nk; jj++) {
                 FloatVector e = exp2NonPositive(FloatVector.fromArray(RowIO.FS, s, so + jj * L).sub(mx));
