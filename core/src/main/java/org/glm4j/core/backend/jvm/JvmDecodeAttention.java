@@ -31,9 +31,10 @@ import org.glm4j.core.tensor.Tensor;
  * head h widens rows {@code [8h, 8h + 8)} of the block's V (both kv heads, in memory order) and the accumulation
  * kernel of kv head h the same rows of the next block's K, one step of 32 elements every second iteration. That
  * keeps the stores off the FMAs' critical path and spreads the reads of the cache, a 64-byte line every 32 FMAs,
- * through the computation, strictly sequentially so that the hardware prefetchers stay ahead. Other shapes, and
- * the last partial block, widen each block just before use. A task's working set (qT and o of each kv head, the
- * widened K and V of one block, the scores) stays in L1/L2 while K and V stream from memory once.
+ * through the computation, in memory order (spread reads measured faster than bursts of 8 lines, and reading
+ * each kv head's half rows in its own pass slower). Other shapes, and the last partial block, widen each block
+ * just before use. A task's working set (qT and o of each kv head, the widened K and V of one block, the scores,
+ * about 66 KiB) stays in L1/L2 while K and V stream from memory once.
  *
  * <p>Tasks are key ranges of at least {@value #MIN_SPLIT_KEYS} keys, up to four per thread (a stalled thread's
  * share is taken over by the others); their partial states {@code (m, l, o)} are merged by the calling thread,
