@@ -21,13 +21,13 @@ import org.glm4j.core.tensor.Tensor;
  * <p><b>Rows in lanes.</b> For one kv head {@code g}, the "rows" are the (query i, head h) pairs that use it,
  * numbered {@code r = i·G + (h − g·G)}; one vector holds as many consecutive rows as it has lanes (with 16 lanes
  * and G = 16 that is the 16 heads of one query, with G = 1 sixteen queries). A task owns {@code RV} (1 or 2) such
- * row vectors for each of its kv heads (one head, or all of them when there is a single row block, as in decode,
- * so that whole token rows of the cache are streamed) and walks the union of their key ranges in blocks of
+ * row vectors for each of its kv heads (one head, or all of them when there is a single row block, as with a few
+ * query rows, so that whole token rows of the cache are streamed) and walks the union of their key ranges in blocks of
  * {@value #KB} keys:
  * <ol>
  *   <li>K and V rows widened to f32 with a constant row stride {@value #KS} ({@code kf[key][c']}; 16-bit rows are
  *       split into even/odd elements per chunk of 2·lanes, so {@code c'} is a permutation of c, and q is
- *       transposed with K's permutation, the output un-permuted with V's). Decode widens each block once for all
+ *       transposed with K's permutation, the output un-permuted with V's). One row block widens each block once for all
  *       its rows, and while a block computes its kernels touch the next block's raw rows ({@link Toucher}) so
  *       that most of the cache misses overlap with FMAs; with several row blocks (prefill, vision) K and V are
  *       widened once per call into buffers shared by all tasks;</li>
@@ -39,7 +39,8 @@ import org.glm4j.core.tensor.Tensor;
  *       or 8 columns × 2 row vectors per pass.</li>
  * </ol>
  * Memory is linear in the sequence (no score matrix beyond one block). Work is split over (kv heads, row block),
- * and when that gives too few tasks (decode) also over key ranges whose partial (m, l, oT) are merged at the end.
+ * and when that gives too few tasks (a few query rows over a long cache) also over key ranges whose partial
+ * (m, l, oT) are merged at the end. A single query row (decode) takes its own path, {@link JvmDecodeAttention}.
  * Scores, softmax and accumulation are f32; the output is rounded once. The kernels avoid control-flow merges of
  * vector values (C2 boxes vectors there), hence initial accumulators read from {@link #ZEROS} and duplicated loops.
  */
@@ -160,9 +161,9 @@ public final class JvmAttention {
 
     /**
      * Before the first decode-shaped call (causal, one row block: a few query rows) of a kind, runs the same kind on
-     * 16 keys until C2 has compiled its kernels ({@link JitWarmUp}), once per JVM: decode calls attention once per
-     * layer and token, so the kernels would otherwise run unoptimised, milliseconds per call, for the first
-     * hundreds of tokens. Prefill (many row blocks) compiles itself within its first call.
+     * 40 keys, through the same dispatch as the call, until C2 has compiled its kernels ({@link JitWarmUp}), once per
+     * JVM: decode calls attention once per layer and token, so the kernels would otherwise run unoptimised,
+     * milliseconds per call, for the first hundreds of tokens. Prefill (many row blocks) compiles itself within its first call.
      */
     static void warmUpDecode(Parallel parallel, Tensor q, Tensor k, Tensor v, AttentionSpec spec) {
         int lq = q.dim(0), g = spec.groupSize(), heads = q.dim(1), kvHeads = k.dim(1), d = q.dim(2);
@@ -171,14 +172,14 @@ public final class JvmAttention {
         if (WARM.contains(kind)) return;
         synchronized (WARM) {
             if (WARM.contains(kind)) return;
-            int keys = Math.max(16, lq);
+            int keys = Math.max(40, lq);                                    // whole 16-key blocks and a partial one
             try (Arena arena = Arena.ofShared()) {
                 Tensor wq = Tensor.allocate(q.dtype(), Shape.of(lq, heads, d), arena);
                 Tensor wk = Tensor.allocate(k.dtype(), Shape.of(keys, kvHeads, d), arena);
                 Tensor wv = Tensor.allocate(v.dtype(), Shape.of(keys, kvHeads, d), arena);
                 Tensor wo = Tensor.allocate(q.dtype(), Shape.of(lq, heads, d), arena);
                 AttentionSpec ws = AttentionSpec.causal(d, g, keys - lq);
-                JitWarmUp.untilCompiled(() -> attention(parallel, wo, wq, wk, wv, ws), 1500);
+                JitWarmUp.untilCompiled(() -> JvmBackend.dispatchAttention(parallel, wo, wq, wk, wv, ws), 1500);
             }
             WARM.add(kind);
         }
@@ -190,7 +191,7 @@ public final class JvmAttention {
     }
 
     /** Position of element c in a row widened by {@link #widenPermuted}. */
-    private static int[] permutation(DType dt, int d) {
+    static int[] permutation(DType dt, int d) {
         int[] perm = new int[d];
         int chunk = 2 * L, bound = dt == DType.F32 ? 0 : d - d % chunk;
         for (int c = 0; c < d; c++) {
@@ -243,7 +244,7 @@ public final class JvmAttention {
      * the columns of the last chunk past the head dim, up to a multiple of 16, are zeroed so that padded keys and
      * columns add nothing.
      */
-    private static void widenRows(Tensor t, int j0, int head, int nk, int nkp, int ch, float[] dst, int o) {
+    static void widenRows(Tensor t, int j0, int head, int nk, int nkp, int ch, float[] dst, int o) {
         DType dt = t.dtype();
         int d = t.dim(2), chunks = (d + KS - 1) / KS, w = ch == chunks - 1 ? d - ch * KS : KS, wPadded = (w + 15) & ~15;
         MemorySegment seg = t.data();
@@ -315,7 +316,7 @@ public final class JvmAttention {
         }
     }
 
-    private static long offset(Tensor t, int token, int head) {
+    static long offset(Tensor t, int token, int head) {
         return t.byteOffset() + (token * t.stride(0) + head * t.stride(1)) * t.dtype().byteSize();
     }
 

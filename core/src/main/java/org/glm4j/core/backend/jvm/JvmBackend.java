@@ -213,7 +213,13 @@ public final class JvmBackend implements Backend {
 
     @Override public void attention(Tensor out, Tensor q, Tensor k, Tensor v, AttentionSpec spec) {
         JvmAttention.warmUpDecode(parallel, q, k, v, spec);
-        JvmAttention.attention(parallel, out, q, k, v, spec);
+        dispatchAttention(parallel, out, q, k, v, spec);
+    }
+
+    /** One query row goes to the dedicated decode path, everything else to the general flash kernel. */
+    static void dispatchAttention(Parallel parallel, Tensor out, Tensor q, Tensor k, Tensor v, AttentionSpec spec) {
+        if (JvmDecodeAttention.handles(q)) JvmDecodeAttention.attention(parallel, out, q, k, v, spec);
+        else JvmAttention.attention(parallel, out, q, k, v, spec);
     }
 
     @Override public void attentionAt(Tensor out, Tensor q, Tensor k, Tensor v, AttentionSpec spec, Tensor position) {
@@ -370,7 +376,7 @@ public final class JvmBackend implements Backend {
             int i = 0;
             for (int bound = RowIO.FS.loopBound(n); i < bound; i += RowIO.LANES)
                 acc = acc.add(FloatVector.fromArray(RowIO.FS, a, i));
-            float s = acc.reduceLanes(VectorOperators.ADD);
+            float s = VectorSum.sum(acc);
             for (; i < n; i++) s += a[i];
             return s;
         }
@@ -391,7 +397,7 @@ public final class JvmBackend implements Backend {
                 FloatVector v = FloatVector.fromArray(RowIO.FS, a, i);
                 a0 = v.fma(v, a0);
             }
-            float s = a0.add(a1).add(a2.add(a3)).reduceLanes(VectorOperators.ADD);
+            float s = VectorSum.sum(a0.add(a1).add(a2.add(a3)));
             for (; i < n; i++) s += a[i] * a[i];
             return s;
         }
