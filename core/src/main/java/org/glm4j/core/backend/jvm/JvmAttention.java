@@ -2,7 +2,6 @@ package org.glm4j.core.backend.jvm;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,9 +27,9 @@ import org.glm4j.core.tensor.Tensor;
  *   <li>K and V rows widened to f32 with a constant row stride {@value #KS} ({@code kf[key][c']}; 16-bit rows are
  *       split into even/odd elements per chunk of 2·lanes, so {@code c'} is a permutation of c, and q is
  *       transposed with K's permutation, the output un-permuted with V's). One row block widens each block once for all
- *       its rows, and while a block computes its kernels touch the next block's raw rows ({@link Toucher}) so
- *       that most of the cache misses overlap with FMAs; with several row blocks (prefill, vision) K and V are
- *       widened once per call into buffers shared by all tasks;</li>
+ *       its rows (one-row decode has its own path, {@link JvmDecodeAttention}, which overlaps the widening with the
+ *       FMAs); with several row blocks (prefill, vision) K and V are widened once per call into buffers shared by all
+ *       tasks;</li>
  *   <li>scores {@code S[key] = Σ_c' kf[key][c']·qT[c']} as vectors over rows: a scalar broadcast of kf times a qT
  *       vector, 16 keys × 1 row vector or 8 keys × 2 row vectors per pass (16 accumulators);</li>
  *   <li>scale, mask (only in blocks that cross some row's range edge), online softmax per lane with an inline exp:
@@ -57,8 +56,6 @@ public final class JvmAttention {
     static final int KS = 128;
     /** Largest shared widened K (and V) buffer, in floats; beyond it blocks are widened per task. */
     private static final long MAX_SHARED_FLOATS = 1L << 23;
-    /** K/V bytes of a call above which they are assumed to come from DRAM, worth touching ahead ({@link Toucher}). */
-    private static final long TOUCH_MIN_BYTES = 8L << 20;
     /** Shortest key range worth a task of its own when splitting over keys. */
     private static final int MIN_SPLIT_KEYS = 512;
     private static final FloatVector NEG_INF = FloatVector.broadcast(RowIO.FS, Float.NEGATIVE_INFINITY);
@@ -68,12 +65,10 @@ public final class JvmAttention {
     /**
      * The problem, fixed per call: {@code rv} row vectors per head and {@code nh} kv heads per task; {@code dp} is
      * the head dim rounded up to 16 (the accumulator width of {@link #accumulate1}); {@code kAll, vAll} are the
-     * shared widened K and V ({@code [kv head][chunk][keysPadded][KS]}) or null; {@code touchNext} whether decode
-     * touches the next block's rows ahead (only when K/V are too large to be cache resident).
+     * shared widened K and V ({@code [kv head][chunk][keysPadded][KS]}) or null.
      */
     private record Problem(Tensor out, Tensor q, Tensor k, Tensor v, AttentionSpec spec, int g, int rows, int d,
-                           int dp, int rv, int nh, int[] permK, int[] permV, float[] kAll, float[] vAll, int keysPadded,
-                           boolean touchNext) {
+                           int dp, int rv, int nh, int[] permK, int[] permV, float[] kAll, float[] vAll, int keysPadded) {
         int vectors() { return rv * nh; }
 
         /** Column chunks of width {@link #KS} covering the head dim. */
@@ -97,8 +92,7 @@ public final class JvmAttention {
         long shared = (long) hkv * chunks * keysPadded * KS;
         float[][] kv = blocks > 1 && shared <= MAX_SHARED_FLOATS ? Shared.get((int) shared) : null;
         Problem p = new Problem(out, q, k, v, spec, g, rows, d, (d + 15) & ~15, rv, nh, permutation(k.dtype(), d),
-                permutation(v.dtype(), d), kv == null ? null : kv[0], kv == null ? null : kv[1], keysPadded,
-                (long) k.dim(0) * hkv * d * (k.dtype().byteSize() + v.dtype().byteSize()) > TOUCH_MIN_BYTES);
+                permutation(v.dtype(), d), kv == null ? null : kv[0], kv == null ? null : kv[1], keysPadded);
         if (kv != null) {
             int pieces = (k.dim(0) + KB - 1) / KB;
             parallel.forRange(hkv * pieces, 1, (from, to) -> {
@@ -267,40 +261,6 @@ public final class JvmAttention {
         if (nkp > nk) Arrays.fill(dst, o + nk * KS, o + nkp * KS, 0f);
     }
 
-    /**
-     * Brings the raw K/V rows of the next key block into cache while the current block computes: the kernels call
-     * {@link #touch} once per inner iteration, each reading one byte of the next 64-byte line of the ranges set by
-     * {@link #next}, so the cache misses overlap with the FMAs instead of stalling the widening that follows.
-     */
-    static final class Toucher {
-        private MemorySegment a, b;
-        private long pa, ea, pb, eb;
-        /** Sum of the touched bytes: a field store keeps the loads from being optimised away. */
-        private int sink;
-
-        /** Ranges to bring in: {@code [fromA, toA)} of a and {@code [fromB, toB)} of b (empty when from ≥ to). */
-        void next(MemorySegment a, long fromA, long toA, MemorySegment b, long fromB, long toB) {
-            this.a = a;
-            this.b = b;
-            pa = fromA;
-            ea = toA;
-            pb = fromB;
-            eb = toB;
-        }
-
-        void clear() { pa = ea = pb = eb = 0; }
-
-        void touch() {
-            if (pa < ea) {
-                sink += a.get(ValueLayout.JAVA_BYTE, pa);
-                pa += 64;
-            } else if (pb < eb) {
-                sink += b.get(ValueLayout.JAVA_BYTE, pb);
-                pb += 64;
-            }
-        }
-    }
-
     /** Shared widened K/V buffers of the calling thread, grown on demand. */
     private static final class Shared {
         private static final ThreadLocal<float[][]> LOCAL =
@@ -334,7 +294,6 @@ public final class JvmAttention {
         final int[] lo = new int[2 * L], hi = new int[2 * L];
         final int[] range = new int[2];
         final float[] blockMax = new float[L];
-        final Toucher toucher = new Toucher();
         /** Key range shared by every row of the current block, for the no-mask fast path. */
         int commonLo, commonHi;
 
@@ -415,19 +374,6 @@ public final class JvmAttention {
                 if (!shared) {
                     widenBlock(p.k, j0, head0, nk, nkp, nh, kf);
                     widenBlock(p.v, j0, head0, nk, nkp, nh, vf);
-                    int n1 = Math.min(KB, to - j0 - KB);
-                    if (p.touchNext && n1 > 0) {
-                        int last = j0 + KB + n1 - 1;
-                        long k0 = offset(p.k, j0 + KB, head0);
-                        long k1 = offset(p.k, last, head0 + nh - 1) + (long) d * p.k.dtype().byteSize();
-                        long v0 = offset(p.v, j0 + KB, head0);
-                        long v1 = offset(p.v, last, head0 + nh - 1) + (long) d * p.v.dtype().byteSize();
-                        toucher.next(p.k.data(), k0, k1, p.v.data(), v0, v1);
-                    } else {
-                        toucher.clear();
-                    }
-                } else {
-                    toucher.clear();
                 }
                 boolean clean = nk == nkp && j0 >= commonLo && j0 + nk <= commonHi;
                 for (int hIdx = 0; hIdx < nh; hIdx++) {
@@ -436,14 +382,14 @@ public final class JvmAttention {
                         int ko = shared ? p.sharedOffset(head0 + hIdx, ch, j0) : (hIdx * chunks + ch) * KB * KS;
                         int qo = (u * d + ch * KS) * L, w = Math.min(KS, d - ch * KS);
                         if (rv == 2) scores2(kSrc, ko, qt, qo, d * L, s, so, w, nkp, ch == 0);
-                        else scores1(kSrc, ko, qt, qo, s, so, w, nkp, ch == 0, toucher);
+                        else scores1(kSrc, ko, qt, qo, s, so, w, nkp, ch == 0);
                     }
                     for (int vi = 0; vi < rv; vi++) softmaxStep(u + vi, vi * L, j0, nk, nkp, scale, clean, dp);
                     for (int ch = 0; ch < chunks; ch++) {
                         int vo = shared ? p.sharedOffset(head0 + hIdx, ch, j0) : (hIdx * chunks + ch) * KB * KS;
                         int oo = (u * dp + ch * KS) * L, w = Math.min(KS, dp - ch * KS);
                         if (rv == 2) accumulate2(vSrc, vo, s, so, ot, oo, dp * L, w, nkp);
-                        else accumulate1(vSrc, vo, s, so, ot, oo, w, nkp, toucher);
+                        else accumulate1(vSrc, vo, s, so, ot, oo, w, nkp);
                     }
                 }
             }
@@ -583,8 +529,7 @@ public final class JvmAttention {
      * {@code s[so + jj·L] (+)= Σ_{c<w} kf[ko + jj·KS + c]·qt[qo + c·L]} for one row vector, 16 keys per pass (16
      * independent accumulators hide the FMA latency); {@code first} starts from zero.
      */
-    static void scores1(float[] kf, int ko, float[] qt, int qo, float[] s, int so, int w, int nkp, boolean first,
-                        Toucher toucher) {
+    static void scores1(float[] kf, int ko, float[] qt, int qo, float[] s, int so, int w, int nkp, boolean first) {
         // The accumulators start from an all-zero array on the first chunk: choosing the array, not the vector,
         // avoids a control-flow merge of vector values (which C2 would box).
         float[] init = first ? ZEROS : s;
@@ -610,7 +555,6 @@ public final class JvmAttention {
             int k0 = ko + jb * KS;
             for (int c = 0; c < w; c++) {
                 FloatVector qv = FloatVector.fromArray(RowIO.FS, qt, qo + c * L);
-                if ((c & 1) == 0) toucher.touch();
                 int kc = k0 + c;
                 s0 = FloatVector.broadcast(RowIO.FS, kf[kc]).fma(qv, s0);
                 s1 = FloatVector.broadcast(RowIO.FS, kf[kc + KS]).fma(qv, s1);
@@ -726,8 +670,7 @@ public final class JvmAttention {
      * {@code ot[oo + c·L] += Σ_jj s[so + jj·L]·vf[vo + jj·KS + c]} for {@code c < w} (a multiple of 16) and one row
      * vector, 16 columns per pass.
      */
-    static void accumulate1(float[] vf, int vo, float[] s, int so, float[] ot, int oo, int w, int nkp,
-                            Toucher toucher) {
+    static void accumulate1(float[] vf, int vo, float[] s, int so, float[] ot, int oo, int w, int nkp) {
         for (int cb = 0; cb < w; cb += 16) {
             int o = oo + cb * L;
             FloatVector o0 = FloatVector.fromArray(RowIO.FS, ot, o), o1 = FloatVector.fromArray(RowIO.FS, ot, o + L);
@@ -747,7 +690,6 @@ public final class JvmAttention {
             FloatVector o15 = FloatVector.fromArray(RowIO.FS, ot, o + 15 * L);
             for (int jj = 0; jj < nkp; jj++) {
                 FloatVector pv = FloatVector.fromArray(RowIO.FS, s, so + jj * L);
-                toucher.touch();
                 int v0 = vo + jj * KS + cb;
                 o0 = FloatVector.broadcast(RowIO.FS, vf[v0]).fma(pv, o0);
                 o1 = FloatVector.broadcast(RowIO.FS, vf[v0 + 1]).fma(pv, o1);

@@ -52,8 +52,6 @@ final class JvmDecodeAttention {
     /** Shortest key range worth a task of its own. */
     private static final int MIN_SPLIT_KEYS = 256;
     private static final float LOG2E = 1.44269504088896341f;
-    /** Initial accumulators of a first column chunk (read only). */
-    private static final float[] ZEROS = new float[16 * L];
 
     /** Whether this path computes {@code attention(out, q, ...)}: exactly one query row. */
     static boolean handles(Tensor q) {
@@ -254,7 +252,7 @@ final class JvmDecodeAttention {
                     for (int vi = 0; vi < nv; vi++) {
                         int u = h * nv + vi;
                         for (int ch = 0; ch < chunks; ch++)
-                            scores(kf, ch * KB * KS, qt, u * qStride + ch * KS * L, s, u * KB * L,
+                            JvmAttention.scores1(kf, ch * KB * KS, qt, u * qStride + ch * KS * L, s, u * KB * L,
                                     Math.min(KS, d - ch * KS), nkp, ch == 0);
                         softmaxStep(u, u * KB * L, nk, nkp, dp);
                         for (int ch = 0; ch < chunks; ch++)
@@ -317,71 +315,6 @@ final class JvmDecodeAttention {
         IntVector pairs = IntVector.fromMemorySegment(RowIO.IS, src, pos, RowIO.LE);
         pairs.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, o);
         pairs.and(0xFFFF_0000).reinterpretAsFloats().intoArray(dst, o + 16);
-    }
-
-    /**
-     * {@code s[so + jj·L] (+)= Σ_{c<w} kf[ko + jj·KS + c]·qt[qo + c·L]} for {@code jj < nkp} (a multiple of 16),
-     * 16 keys per pass; {@code first} starts from zero.
-     */
-    static void scores(float[] kf, int ko, float[] qt, int qo, float[] s, int so, int w, int nkp, boolean first) {
-        // Choosing the initial array, not the initial vector, keeps vector values out of control-flow merges.
-        float[] init = first ? ZEROS : s;
-        for (int jb = 0; jb < nkp; jb += 16) {
-            int o = so + jb * L, i0 = first ? 0 : o;
-            FloatVector s0 = FloatVector.fromArray(RowIO.FS, init, i0);
-            FloatVector s1 = FloatVector.fromArray(RowIO.FS, init, i0 + L);
-            FloatVector s2 = FloatVector.fromArray(RowIO.FS, init, i0 + 2 * L);
-            FloatVector s3 = FloatVector.fromArray(RowIO.FS, init, i0 + 3 * L);
-            FloatVector s4 = FloatVector.fromArray(RowIO.FS, init, i0 + 4 * L);
-            FloatVector s5 = FloatVector.fromArray(RowIO.FS, init, i0 + 5 * L);
-            FloatVector s6 = FloatVector.fromArray(RowIO.FS, init, i0 + 6 * L);
-            FloatVector s7 = FloatVector.fromArray(RowIO.FS, init, i0 + 7 * L);
-            FloatVector s8 = FloatVector.fromArray(RowIO.FS, init, i0 + 8 * L);
-            FloatVector s9 = FloatVector.fromArray(RowIO.FS, init, i0 + 9 * L);
-            FloatVector s10 = FloatVector.fromArray(RowIO.FS, init, i0 + 10 * L);
-            FloatVector s11 = FloatVector.fromArray(RowIO.FS, init, i0 + 11 * L);
-            FloatVector s12 = FloatVector.fromArray(RowIO.FS, init, i0 + 12 * L);
-            FloatVector s13 = FloatVector.fromArray(RowIO.FS, init, i0 + 13 * L);
-            FloatVector s14 = FloatVector.fromArray(RowIO.FS, init, i0 + 14 * L);
-            FloatVector s15 = FloatVector.fromArray(RowIO.FS, init, i0 + 15 * L);
-            int k0 = ko + jb * KS;
-            for (int c = 0; c < w; c++) {
-                FloatVector qv = FloatVector.fromArray(RowIO.FS, qt, qo + c * L);
-                int kc = k0 + c;
-                s0 = FloatVector.broadcast(RowIO.FS, kf[kc]).fma(qv, s0);
-                s1 = FloatVector.broadcast(RowIO.FS, kf[kc + KS]).fma(qv, s1);
-                s2 = FloatVector.broadcast(RowIO.FS, kf[kc + 2 * KS]).fma(qv, s2);
-                s3 = FloatVector.broadcast(RowIO.FS, kf[kc + 3 * KS]).fma(qv, s3);
-                s4 = FloatVector.broadcast(RowIO.FS, kf[kc + 4 * KS]).fma(qv, s4);
-                s5 = FloatVector.broadcast(RowIO.FS, kf[kc + 5 * KS]).fma(qv, s5);
-                s6 = FloatVector.broadcast(RowIO.FS, kf[kc + 6 * KS]).fma(qv, s6);
-                s7 = FloatVector.broadcast(RowIO.FS, kf[kc + 7 * KS]).fma(qv, s7);
-                s8 = FloatVector.broadcast(RowIO.FS, kf[kc + 8 * KS]).fma(qv, s8);
-                s9 = FloatVector.broadcast(RowIO.FS, kf[kc + 9 * KS]).fma(qv, s9);
-                s10 = FloatVector.broadcast(RowIO.FS, kf[kc + 10 * KS]).fma(qv, s10);
-                s11 = FloatVector.broadcast(RowIO.FS, kf[kc + 11 * KS]).fma(qv, s11);
-                s12 = FloatVector.broadcast(RowIO.FS, kf[kc + 12 * KS]).fma(qv, s12);
-                s13 = FloatVector.broadcast(RowIO.FS, kf[kc + 13 * KS]).fma(qv, s13);
-                s14 = FloatVector.broadcast(RowIO.FS, kf[kc + 14 * KS]).fma(qv, s14);
-                s15 = FloatVector.broadcast(RowIO.FS, kf[kc + 15 * KS]).fma(qv, s15);
-            }
-            s0.intoArray(s, o);
-            s1.intoArray(s, o + L);
-            s2.intoArray(s, o + 2 * L);
-            s3.intoArray(s, o + 3 * L);
-            s4.intoArray(s, o + 4 * L);
-            s5.intoArray(s, o + 5 * L);
-            s6.intoArray(s, o + 6 * L);
-            s7.intoArray(s, o + 7 * L);
-            s8.intoArray(s, o + 8 * L);
-            s9.intoArray(s, o + 9 * L);
-            s10.intoArray(s, o + 10 * L);
-            s11.intoArray(s, o + 11 * L);
-            s12.intoArray(s, o + 12 * L);
-            s13.intoArray(s, o + 13 * L);
-            s14.intoArray(s, o + 14 * L);
-            s15.intoArray(s, o + 15 * L);
-        }
     }
 
     /**
@@ -470,7 +403,7 @@ final class JvmDecodeAttention {
     }
 
     /**
-     * {@link #scores} of one kv head over a full pipelined block ({@value #KB} keys, rows of kv head h at
+     * {@link JvmAttention#scores1} of one kv head over a full pipelined block ({@value #KB} keys, rows of kv head h at
      * {@code kf[ko + key·PS ..]}, head dim {@value #KS}) from zero, while widening 64 × 32 consecutive bf16 elements
      * from {@code src[srcPos ..]} into {@code dst[dstPos ..]}: one {@link #widenStep} every second column.
      */
